@@ -1,0 +1,5 @@
+"""Runs the command line: `python -m ckpld`."""
+
+from ckpld.cli import cli
+
+cli()

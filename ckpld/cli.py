@@ -1,0 +1,149 @@
+"""The `ckpld` command: thin wrappers over the library, with documented exit codes.
+
+Exit codes: 0 success; 1 the data does not conform (validate); 2 the command could not run
+(bad setting, missing or unreadable file, syntax error, bad query), with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ckpld import __version__
+from ckpld.config import Settings
+from ckpld.errors import CkpldError, SourceError
+from ckpld.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
+from ckpld.metadata import Statistics, statistics
+from ckpld.namespaces import compact, prefixes
+from ckpld.results import serialize, table
+from ckpld.sources import load, read_shapes
+from ckpld.store.local import LocalStore
+from ckpld.validation import validate as validate_dataset
+
+
+class _Group(click.Group):
+    """Turns ckpld's own errors into a one-line message and the error's exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CkpldError as err:
+            click.echo(f"ckpld: error: {err.detail}", err=True)
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=_Group)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (TOML); default: $CKPLD_CONFIG, else ./ckpld.toml if present.",
+)
+@click.option("--base-iri", help="Canonical base IRI of the data (setting base_iri).")
+@click.version_option(__version__, prog_name="ckpld")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, base_iri: str | None) -> None:
+    """Publish CKP's partner institutions as validated Linked Open Data."""
+    ctx.obj = {"config": config, "overrides": {"base_iri": base_iri}}
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return Settings.load(ctx.obj["config"], overrides=ctx.obj["overrides"])
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "pl"]),
+    default="en",
+    show_default=True,
+    help="Language of the messages in a text report.",
+)
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str) -> None:
+    """Validate the data (or PATHS) against the shapes and the dataset rules.
+
+    Exit 0 when the data conforms, 1 when it does not, 2 when validation cannot run.
+    """
+    settings = _settings(ctx)
+    dataset = load(settings, paths)
+    report = validate_dataset(dataset, read_shapes(settings))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif fmt == "turtle":
+        report.graph.bind("ckps", settings.base_iri + "def/shapes#")
+        click.echo(report.graph.serialize(format="turtle"))
+    else:
+        table_ = prefixes(settings.base_iri)
+        if report.findings:
+            click.echo(report.text(table_, lang))
+        store = LocalStore(settings.base_iri, dataset.quads)
+        click.echo(_summary(report.conforms, statistics(store), table_, len(report.findings)))
+    ctx.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+@click.argument("query_file", metavar="FILE|-")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", *(f.name for f in (*RESULTS_FORMATS, *RDF_FORMATS))]),
+    help="table for people; SPARQL results formats for SELECT/ASK; RDF for CONSTRUCT.",
+)
+@click.pass_context
+def query(ctx: click.Context, query_file: str, fmt: str) -> None:
+    """Run the SPARQL query in FILE (or on standard input) against the local data."""
+    settings = _settings(ctx)
+    text = _read_query(query_file)
+    dataset = load(settings)
+    result = LocalStore(settings.base_iri, dataset.quads).query(text)
+    table_ = {**prefixes(settings.base_iri), **_declared_prefixes(text, settings.base_iri)}
+    if fmt == "table":
+        click.echo(table(result, table_))
+        return
+    chosen = by_name(fmt)
+    assert chosen is not None
+    sys.stdout.buffer.write(serialize(result, chosen, table_))
+    sys.stdout.flush()
+
+
+def _read_query(name: str) -> str:
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        return raw.decode("utf-8")
+    except OSError as err:
+        raise SourceError(f"{name}: cannot read: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        raise SourceError(f"{name}: not UTF-8 text (byte {err.start})") from err
+
+
+def _declared_prefixes(query_text: str, base_iri: str) -> dict[str, str]:
+    """PREFIX declarations of a query, relative IRIs resolved against the base IRI."""
+    found = re.findall(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", query_text, re.IGNORECASE)
+    return {name: iri if ":" in iri else base_iri + iri for name, iri in found if name}
+
+
+def _summary(conforms: bool, stats: Statistics, table_: dict[str, str], problems: int) -> str:
+    verdict = "conforms" if conforms else "does NOT conform"
+    graphs = ", ".join(f"{compact(g, table_)} {n}" for g, n in stats.graphs.items())
+    classes = ", ".join(f"{compact(c, table_)} {n}" for c, n in stats.classes.items())
+    return (
+        f"ckpld: the data {verdict} ({problems} finding{'' if problems == 1 else 's'}).\n"
+        f"  {stats.triples} triples in {len(stats.graphs)} named graphs: {graphs}\n"
+        f"  instances: {classes}"
+    )

@@ -1,0 +1,72 @@
+"""Domain errors: each carries the HTTP status and CLI exit code it maps to, and nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CkpldError(Exception):
+    """Base of every error ckpld reports to a user instead of crashing.
+
+    Attributes:
+        status: HTTP status a server maps the error to.
+        title: Short, fixed description of the kind of error.
+        exit_code: Exit code a command maps the error to (2: the command could not run).
+    """
+
+    status = 500
+    title = "Internal error"
+    exit_code = 2
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ConfigError(CkpldError):
+    """A setting has a value ckpld cannot use."""
+
+    title = "Invalid configuration"
+
+
+class SourceError(CkpldError):
+    """A data, ontology or query file cannot be read."""
+
+    status = 404
+    title = "Cannot read a source file"
+
+
+class DataSyntaxError(CkpldError):
+    """A data file does not parse; says where."""
+
+    status = 422
+    title = "Syntax error in data"
+
+    def __init__(self, path: Path, line: int | None, column: int | None, message: str) -> None:
+        where = str(path) if line is None else f"{path}:{line}:{column or 1}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+
+
+class BadQueryError(CkpldError):
+    """A SPARQL query is malformed or cannot be answered as asked."""
+
+    status = 400
+    title = "Bad SPARQL query"
+
+
+class NotAcceptableError(CkpldError):
+    """No available format matches what the client accepts."""
+
+    status = 406
+    title = "Not acceptable"
+
+
+class DataInvalidError(CkpldError):
+    """The data does not conform to the shapes; it must not be served or published."""
+
+    status = 500
+    title = "Data does not validate"
+    exit_code = 1

@@ -1,0 +1,68 @@
+"""Prefixes bound on every output: the standard vocabularies and ckpld's own, under the base IRI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+STANDARD: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "dct": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "time": "http://www.w3.org/2006/time#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "vann": "http://purl.org/vocab/vann/",
+    "wd": "http://www.wikidata.org/entity/",
+    "eucountry": "http://publications.europa.eu/resource/authority/country/",
+    "eulang": "http://publications.europa.eu/resource/authority/language/",
+}
+
+# ckpld's own namespaces, relative to the base IRI (the same prefixes as in data/ and ontology/).
+LOCAL: dict[str, str] = {
+    "ckp": "def/ckp#",
+    "ckps": "def/shapes#",
+    "organization": "id/organization/",
+    "place": "id/place/",
+    "partnership": "id/partnership/",
+    "letter": "id/letter-of-intent/",
+    "membership": "id/membership/",
+    "event": "id/event/",
+    "group": "id/group/",
+    "gallery": "id/gallery/",
+    "source": "id/source/",
+    "quote": "id/quote/",
+    "evidence": "id/evidence/",
+    "scheme": "id/scheme/",
+    "graph": "graph/",
+}
+
+
+def prefixes(base_iri: str) -> dict[str, str]:
+    """All prefixes, with ckpld's own resolved against `base_iri`."""
+    return {**STANDARD, **{name: base_iri + path for name, path in LOCAL.items()}}
+
+
+def used(iris: Iterable[str], table: dict[str, str]) -> dict[str, str]:
+    """The entries of `table` whose namespace starts at least one of `iris`."""
+    seen = set(iris)
+    return {name: ns for name, ns in table.items() if any(i.startswith(ns) for i in seen)}
+
+
+def compact(iri: str, table: dict[str, str]) -> str:
+    """`iri` as a prefixed name when a prefix fits and leaves a plain local name, else <iri>."""
+    best = ""
+    for name, namespace in table.items():
+        if iri.startswith(namespace) and len(namespace) > len(table.get(best, "")):
+            best = name
+    if best:
+        local = iri[len(table[best]) :]
+        if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+            return f"{best}:{local}"
+    return f"<{iri}>"

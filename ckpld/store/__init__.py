@@ -1,0 +1,57 @@
+"""The store seam: a `Store` protocol whose queries all return one `QueryResult` type."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer to any SPARQL query, whichever store gave it.
+
+    Attributes:
+        kind: 'solutions' (SELECT), 'boolean' (ASK) or 'graph' (CONSTRUCT, DESCRIBE).
+        variables: Projected variable names, for solutions.
+        rows: One tuple per solution, a term or None (unbound) per variable.
+        boolean: The ASK answer.
+        triples: The CONSTRUCT or DESCRIBE graph.
+    """
+
+    kind: Literal["solutions", "boolean", "graph"]
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+
+class Store(Protocol):
+    """What the rest of ckpld needs from a triple store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> QueryResult:
+        """Run a read-only SPARQL query.
+
+        Args:
+            sparql: The query; relative IRIs resolve against the base IRI.
+            default_graphs: Graphs whose union is the default graph (all graphs if empty).
+            named_graphs: Graphs available to GRAPH (all graphs if empty).
+
+        Raises:
+            BadQueryError: the query does not parse or cannot be run.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...

@@ -1,0 +1,67 @@
+"""Shared fixtures: settings on the shipped data, the parsed dataset, its store and its report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ckpld.config import Settings
+from ckpld.report import Report
+from ckpld.sources import Dataset, load, read_shapes
+from ckpld.store.local import LocalStore
+from ckpld.validation import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(relative: str) -> Path:
+    """A file of ../shared (material that is not ours to commit).
+
+    Under CI=true its absence fails the test; elsewhere the test is skipped, the one case where
+    a test may skip (see README, "Tests").
+    """
+    path = SHARED / relative
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"shared material missing under CI: {path}")
+        pytest.skip(f"shared material not present: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Default settings, paths resolved against the repository root."""
+    return Settings.from_mapping({}, ROOT)
+
+
+@pytest.fixture(scope="session")
+def dataset(settings: Settings) -> Dataset:
+    """The shipped data and vocabulary, parsed."""
+    return load(settings)
+
+
+@pytest.fixture(scope="session")
+def shapes(settings: Settings):  # type: ignore[no-untyped-def]
+    """The shipped SHACL shapes."""
+    return read_shapes(settings)
+
+
+@pytest.fixture(scope="session")
+def report(dataset: Dataset, shapes) -> Report:  # type: ignore[no-untyped-def]
+    """The validation report of the shipped data."""
+    return validate(dataset, shapes)
+
+
+@pytest.fixture(scope="session")
+def store(settings: Settings, dataset: Dataset) -> LocalStore:
+    """The shipped data in the embedded store."""
+    return LocalStore(settings.base_iri, dataset.quads)
+
+
+def iri(settings: Settings, relative: str) -> ox.NamedNode:
+    """A node of the data, from its IRI relative to the base."""
+    return ox.NamedNode(settings.base_iri + relative)

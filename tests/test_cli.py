@@ -1,0 +1,221 @@
+"""The `ckpld` command: exit codes, one-line errors, output formats, and the installed script."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from ckpld.cli import cli
+from tests.conftest import ROOT
+
+
+def run(*args: str, stdin: str | bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of data/ to break."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def test_validate_shipped_data_exits_0_with_a_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("validate")
+    assert code == 0
+    assert "the data conforms (0 findings)" in out
+    assert "graph:page" in out and "ckp:Partnership 6" in out
+
+
+def test_validate_invalid_data_exits_1_naming_the_problem(
+    monkeypatch: pytest.MonkeyPatch, data_copy: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    page = data_copy / "page.ttl"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(
+        text.replace(
+            'schema:startDate "2019"^^xsd:gYear ;\n    prov:wasDerivedFrom '
+            "quote:new-partners-2019 , quote:centrum-kultury-travno",
+            "prov:wasDerivedFrom quote:new-partners-2019 , quote:centrum-kultury-travno",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run("validate", str(data_copy))
+    assert code == 1
+    assert "Violation: partnership:centrum-kultury-travno" in out
+    assert "rule:    ckps:PartnershipStart (sh:MinCountConstraintComponent)" in out
+    assert "the data does NOT conform" in out
+
+
+def test_validate_reports_in_json_turtle_and_polish(
+    monkeypatch: pytest.MonkeyPatch, data_copy: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    page = data_copy / "page.ttl"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            'schema:foundingDate "1994"^^xsd:gYear',
+            'schema:foundingDate "1994-01-01"^^xsd:dateTime',
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run("validate", "--format", "json", str(data_copy))
+    assert code == 1
+    document = json.loads(out)
+    assert document["conforms"] is False
+    assert any(f["shape"].endswith("#FoundingDatePrecision>") for f in document["findings"])
+
+    code, out, _ = run("validate", "--format", "turtle", str(data_copy))
+    graph = rdflib.Graph().parse(data=out, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert code == 1 and (None, sh.conforms, rdflib.Literal(False)) in graph
+
+    code, out, _ = run("validate", "--lang", "pl", str(data_copy))
+    assert code == 1 and "zachowuje dokładność źródła" in out
+
+
+def test_syntax_error_exits_2_with_file_and_line(
+    monkeypatch: pytest.MonkeyPatch, data_copy: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    page = data_copy / "page.ttl"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    where = next(i for i, line in enumerate(lines) if line.startswith("quote:encc-founded"))
+    lines[where] = lines[where].replace("a oa:SpecificResource ;", "a oa:SpecificResource ;; ]")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    code, out, err = run("validate", str(data_copy))
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"ckpld: error: {page}:{where + 1}:")
+    assert err.count("\n") == 1, "one line, no traceback"
+
+
+def test_missing_path_exits_2_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("validate", "no/such/file.ttl")
+    assert code == 2
+    assert err == "ckpld: error: no/such/file.ttl: no such file or folder\n"
+
+
+def test_bad_base_iri_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("--base-iri", "ftp://example.org/", "validate")
+    assert code == 2
+    assert "base_iri must be an absolute http(s) IRI" in err
+
+
+def test_query_prints_a_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("query", "queries/lithuanian-partners.rq")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["partner", "name"]
+    assert "organization:dom-kultury-polskiej-w-wilnie" in out
+    assert lines[-1] == "(2 rows)"
+
+
+def test_query_from_stdin_as_csv_json_and_tsv(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    query = (ROOT / "queries" / "partners-by-year.rq").read_text(encoding="utf-8")
+    code, out, _ = run("query", "--format", "csv", "-", stdin=query)
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["year", "partners", "byLetterOfIntent"],
+        ["2018", "4", "4"],
+        ["2019", "2", "0"],
+    ]
+
+    code, out, _ = run("query", "--format", "json", "-", stdin=query)
+    document = json.loads(out)
+    assert document["head"]["vars"] == ["year", "partners", "byLetterOfIntent"]
+    assert document["results"]["bindings"][1]["year"] == {
+        "type": "literal",
+        "value": "2019",
+        "datatype": "http://www.w3.org/2001/XMLSchema#gYear",
+    }
+
+    code, out, _ = run("query", "--format", "tsv", "-", stdin=query)
+    assert out.splitlines()[0] == "?year\t?partners\t?byLetterOfIntent"
+    parsed = ox.parse_query_results(out.encode(), format=ox.QueryResultsFormat.TSV)
+    assert len(list(parsed)) == 2
+
+
+def test_construct_query_in_an_rdf_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("query", "--format", "ntriples", "queries/schema-org-membership.rq")
+    assert code == 0
+    assert len(rdflib.Graph().parse(data=out, format="nt")) == 7
+
+
+def test_select_in_an_rdf_format_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("query", "--format", "turtle", "queries/partners.rq")
+    assert code == 2
+    assert err == "ckpld: error: a solutions result needs a SPARQL results format, not turtle\n"
+
+
+def test_bad_query_exits_2_with_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run("query", "-", stdin="SELECT ?x WHERE { ?x ?y }")
+    assert code == 2 and out == ""
+    assert err.startswith("ckpld: error: error at 1:") and err.count("\n") == 1
+
+
+def test_query_file_not_utf8_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    bad = tmp_path / "bad.rq"
+    bad.write_bytes('SELECT * WHERE { ?s ?p "zażółć" }'.encode("iso-8859-2"))
+    code, _, err = run("query", str(bad))
+    assert code == 2 and "not UTF-8 text" in err
+
+
+def test_update_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, _, err = run("query", "-", stdin="INSERT DATA { <a> <b> <c> }")
+    assert code == 2 and err.startswith("ckpld: error:")
+
+
+def test_installed_script_and_module_run() -> None:
+    script = Path(sys.executable).parent / "ckpld"
+    for command in ([str(script)], [sys.executable, "-m", "ckpld"]):
+        done = subprocess.run(
+            [*command, "validate"], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert "the data conforms" in done.stdout
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert done.stdout.startswith("ckpld, version ")
+
+
+def test_only_the_web_layer_imports_flask() -> None:
+    allowed = {"app.py", "cli.py"}
+    offenders = []
+    for path in (ROOT / "ckpld").rglob("*.py"):
+        relative = path.relative_to(ROOT / "ckpld")
+        if relative.name in allowed or relative.parts[0] == "views":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n == "flask" or n.startswith("flask.") for n in names):
+                offenders.append(str(relative))
+    assert offenders == []

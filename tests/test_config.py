@@ -1,0 +1,95 @@
+"""Settings: defaults, then a TOML file, then CKPLD_* variables, then flags; bad values refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ckpld.config import Settings, help_table
+from ckpld.errors import ConfigError
+
+
+def test_defaults_resolve_paths_against_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.load(env={})
+    assert settings.base_iri == "https://dane.ckpodgorza.pl/"
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.shapes == tmp_path / "ontology" / "shapes.ttl"
+
+
+def test_precedence_file_then_environment_then_flags(tmp_path: Path) -> None:
+    config = tmp_path / "conf" / "ckpld.toml"
+    config.parent.mkdir()
+    config.write_text(
+        'base_iri = "https://file.example/"\ndata_dir = "facts"\nqueries_dir = "q"\n',
+        encoding="utf-8",
+    )
+    env = {"CKPLD_BASE_IRI": "https://env.example/", "CKPLD_QUERIES_DIR": "/abs/q"}
+    settings = Settings.load(config, env=env)
+    assert settings.base_iri == "https://env.example/"
+    # relative paths resolve against the config file's folder, not the working folder
+    assert settings.data_dir == config.parent / "facts"
+    assert settings.queries_dir == Path("/abs/q")
+    flagged = Settings.load(
+        config, env=env, overrides={"base_iri": "https://flag.example/", "data_dir": None}
+    )
+    assert flagged.base_iri == "https://flag.example/"
+    assert flagged.data_dir == config.parent / "facts"
+
+
+def test_config_file_from_environment(tmp_path: Path) -> None:
+    config = tmp_path / "elsewhere.toml"
+    config.write_text('base_iri = "https://elsewhere.example/"\n', encoding="utf-8")
+    assert Settings.load(env={"CKPLD_CONFIG": str(config)}).base_iri == "https://elsewhere.example/"
+
+
+def test_config_file_in_the_working_folder_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ckpld.toml").write_text('base_iri = "https://here.example/"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert Settings.load(env={}).base_iri == "https://here.example/"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        pytest.param({"base_iri": "dane.ckpodgorza.pl/"}, "absolute http(s) IRI", id="relative"),
+        pytest.param({"base_iri": "ftp://example.org/"}, "absolute http(s) IRI", id="ftp"),
+        pytest.param({"base_iri": "https://example.org"}, "end with '/'", id="no-slash"),
+        pytest.param({"base_iri": "https://example.org/#x/"}, "no query or fragment", id="hash"),
+        pytest.param({"base_iri": 42}, "must be a str", id="number"),
+        pytest.param({"data_dir": ""}, "must be a path", id="empty-path"),
+        pytest.param({"colour": "blue"}, "unknown setting(s): colour", id="unknown"),
+    ],
+)
+def test_bad_values_are_refused(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Settings.from_mapping(values, Path("."))
+
+
+def test_bad_files_and_variables_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        Settings.load(tmp_path / "absent.toml", env={})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("base_iri = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"broken\.toml"):
+        Settings.load(broken, env={})
+    with pytest.raises(ConfigError, match="CKPLD_COLOUR"):
+        Settings.load(env={"CKPLD_COLOUR": "blue"})
+
+
+def test_graph_names_follow_the_base() -> None:
+    settings = Settings.from_mapping({"base_iri": "http://x.example/ld/"}, Path("."))
+    assert settings.graph_iri("page") == "http://x.example/ld/graph/page"
+
+
+def test_every_setting_is_documented() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name, _default, help_text in help_table():
+        assert help_text
+        assert f"`{name}`" in readme, f"setting {name} missing from the README"
+        assert f"CKPLD_{name.upper()}" in readme
