@@ -15,11 +15,11 @@ from ckpld.store.local import LocalStore
 from ckpld.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("CKPLD_SHARED_DIR") or ROOT.parent / "shared")
 
 
 def shared_path(relative: str) -> Path:
-    """A file of ../shared (material that is not ours to commit).
+    """A file of ../shared (or $CKPLD_SHARED_DIR): material that is not ours to commit.
 
     Under CI=true its absence fails the test; elsewhere the test is skipped, the one case where
     a test may skip (see README, "Tests").
