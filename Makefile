@@ -19,7 +19,7 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -24,6 +24,7 @@ from ckpld.validation import validate
 UPDATE_PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -540,6 +541,42 @@ CASES: dict[str, tuple[str, str, str]] = {
         "VisitQuote",
         "id/event/wizyta-delegacji-z-chin",
     ),
+    "organisation-only-in-schema-org": (
+        "DELETE WHERE { GRAPH ?g { o:encc a org:Organization } }",
+        "OrganizationShape",
+        "id/organization/encc",
+    ),
+    "agent-without-polish-label": (
+        drop("<id/group/delegacja-z-chin> rdfs:label ?l", 'FILTER (LANG(?l) = "pl")'),
+        "AgentLabel",
+        "id/group/delegacja-z-chin",
+    ),
+    "role-not-a-concept": (
+        "INSERT DATA { GRAPH <graph/vocabulary> { <id/scheme/x> a org:Role ; "
+        'skos:prefLabel "x"@pl , "x"@en ; skos:inScheme scheme:purposes } }',
+        "ConceptShape",
+        "id/scheme/x",
+    ),
+    "ontology-without-polish-title": (
+        drop("<def/ckp> dct:title ?t", 'FILTER (LANG(?t) = "pl")'),
+        "OntologyTitlePolish",
+        "def/ckp",
+    ),
+    "ontology-without-english-title": (
+        drop("<def/ckp> dct:title ?t", 'FILTER (LANG(?t) = "en")'),
+        "OntologyTitleEnglish",
+        "def/ckp",
+    ),
+    "ontology-without-licence": (
+        "DELETE WHERE { GRAPH ?g { <def/ckp> dct:license ?l } }",
+        "OntologyLicense",
+        "def/ckp",
+    ),
+    "ontology-without-version": (
+        "DELETE WHERE { GRAPH ?g { <def/ckp> owl:versionInfo ?v } }",
+        "OntologyVersion",
+        "def/ckp",
+    ),
     # ---- dataset rules
     "page-node-without-quote": (
         f"""INSERT DATA {{ GRAPH {PAGE} {{ place:gdansk a schema:Place ;
@@ -665,6 +702,19 @@ def test_every_rule_has_a_broken_fixture(shapes: rdflib.Graph, settings: Setting
     assert len(named) > 80
     covered = {rule for _, rule, _ in CASES.values()}
     assert sorted((named | rules) - HELPERS - covered) == []
+
+
+def test_every_class_in_the_data_is_targeted_by_a_shape(
+    shapes: rdflib.Graph, dataset: Dataset
+) -> None:
+    targeted = {str(c) for c in shapes.objects(None, SH.targetClass)}
+    used = {
+        q.object.value
+        for q in dataset.quads
+        if q.predicate.value == str(RDF.type) and isinstance(q.object, ox.NamedNode)
+    }
+    assert len(used) > 25
+    assert sorted(used - targeted) == []
 
 
 def test_sparql_constraints_each_have_a_fixture(shapes: rdflib.Graph, dataset: Dataset) -> None:
