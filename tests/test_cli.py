@@ -174,7 +174,7 @@ def test_bad_query_exits_2_with_position(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.chdir(ROOT)
     code, out, err = run("query", "-", stdin="SELECT ?x WHERE { ?x ?y }")
     assert code == 2 and out == ""
-    assert err.startswith("ckpld: error: error at 1:") and err.count("\n") == 1
+    assert err.startswith("ckpld: error: SPARQL syntax error at 1:") and err.count("\n") == 1
 
 
 def test_query_file_not_utf8_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ class LocalStore:
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )
         except SyntaxError as err:
-            raise BadQueryError(str(err)) from err
+            raise BadQueryError(f"SPARQL syntax {err}") from err
         except (OSError, ValueError) as err:
             raise BadQueryError(f"the query cannot be run: {err}") from err
         return _result(answer)
