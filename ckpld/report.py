@@ -9,6 +9,8 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from ckpld.namespaces import compact
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -72,16 +74,15 @@ class Report:
 
     def text(self, prefixes: dict[str, str], lang: str = "en") -> str:
         """A readable report: one block per finding naming focus, path, rule and message."""
-        namespaces = {v: k for k, v in prefixes.items()}
         blocks = []
         for f in self.findings:
-            lines = [f"{f.severity}: {_short(f.focus, namespaces)}"]
+            lines = [f"{f.severity}: {_short(f.focus, prefixes)}"]
             if f.path is not None:
-                lines.append(f"  path:    {_path_text(self.graph, f.path, namespaces)}")
+                lines.append(f"  path:    {_path_text(self.graph, f.path, prefixes)}")
             if f.value is not None:
-                lines.append(f"  value:   {_short(f.value, namespaces)}")
-            component = _short(f.component, namespaces)
-            lines.append(f"  rule:    {_short(f.shape, namespaces)} ({component})")
+                lines.append(f"  value:   {_short(f.value, prefixes)}")
+            component = _short(f.component, prefixes)
+            lines.append(f"  rule:    {_short(f.shape, prefixes)} ({component})")
             lines.append(f"  message: {f.message(lang)}")
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
@@ -107,25 +108,21 @@ def _n3(node: rdflib.term.Node) -> str:
     return str(node.n3()) if isinstance(node, rdflib.term.Identifier) else str(node)
 
 
-def _short(node: rdflib.term.Node, namespaces: dict[str, str]) -> str:
+def _short(node: rdflib.term.Node, prefixes: dict[str, str]) -> str:
     if isinstance(node, rdflib.URIRef):
-        for namespace in sorted(namespaces, key=len, reverse=True):
-            local = str(node)[len(namespace) :]
-            if str(node).startswith(namespace) and local and "/" not in local and "#" not in local:
-                return f"{namespaces[namespace]}:{local}"
-        return f"<{node}>"
+        return compact(str(node), prefixes)
     if isinstance(node, rdflib.Literal):
         return str(node.n3())
     return "(anonymous shape)" if isinstance(node, rdflib.BNode) else str(node)
 
 
-def _path_text(graph: rdflib.Graph, path: rdflib.term.Node, namespaces: dict[str, str]) -> str:
+def _path_text(graph: rdflib.Graph, path: rdflib.term.Node, prefixes: dict[str, str]) -> str:
     """A SHACL property path in SPARQL property-path syntax."""
     if isinstance(path, rdflib.URIRef):
-        return _short(path, namespaces) if namespaces else f"<{path}>"
+        return _short(path, prefixes)
     if (path, RDF.first, None) in graph:
         items = Collection(graph, path)
-        return "/".join(_path_text(graph, p, namespaces) for p in items)
+        return "/".join(_path_text(graph, p, prefixes) for p in items)
     unary = {
         SH.inversePath: "^{}",
         SH.zeroOrMorePath: "{}*",
@@ -135,9 +132,9 @@ def _path_text(graph: rdflib.Graph, path: rdflib.term.Node, namespaces: dict[str
     for predicate, form in unary.items():
         inner = graph.value(path, predicate)
         if inner is not None:
-            return form.format(_path_text(graph, inner, namespaces))
+            return form.format(_path_text(graph, inner, prefixes))
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
         items = Collection(graph, alternatives)
-        return "(" + "|".join(_path_text(graph, p, namespaces) for p in items) + ")"
+        return "(" + "|".join(_path_text(graph, p, prefixes) for p in items) + ")"
     return str(path)

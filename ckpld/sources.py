@@ -29,7 +29,7 @@ class Role(Enum):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of the dataset and the named graph it goes into (a file's own graphs if None)."""
+    """One file of the dataset and the named graph its triples go into (quads keep their own)."""
 
     path: Path
     format: Format
