@@ -1,6 +1,6 @@
 """The `ckpld` command: thin wrappers over the library, with documented exit codes.
 
-Exit codes: 0 success; 1 the data does not conform (validate); 2 the command could not run
+Exit codes: 0 success; 1 the data does not conform (validate, serve); 2 the command could not run
 (bad setting, missing or unreadable file, syntax error, bad query), with a one-line reason.
 """
 
@@ -15,12 +15,14 @@ from typing import Any
 import click
 
 from ckpld import __version__
+from ckpld.app import create_app
 from ckpld.config import Settings
-from ckpld.errors import CkpldError, SourceError
+from ckpld.errors import CkpldError, DataInvalidError, SourceError
 from ckpld.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
 from ckpld.metadata import Statistics, statistics
 from ckpld.namespaces import compact, prefixes
 from ckpld.results import serialize, table
+from ckpld.server import run as run_server
 from ckpld.sources import load, read_shapes
 from ckpld.store.local import LocalStore
 from ckpld.validation import validate as validate_dataset
@@ -32,6 +34,11 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except DataInvalidError as err:
+            click.echo(
+                f"ckpld: error: the data does not validate; not serving it:\n{err.detail}", err=True
+            )
+            ctx.exit(err.exit_code)
         except CkpldError as err:
             click.echo(f"ckpld: error: {err.detail}", err=True)
             ctx.exit(err.exit_code)
@@ -93,6 +100,51 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str) -
         store = LocalStore(settings.base_iri, dataset.quads)
         click.echo(_summary(report.conforms, statistics(store), table_, len(report.findings)))
     ctx.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on (setting host).")
+@click.option("--port", type=int, help="Port to listen on (setting port).")
+@click.option("--workers", type=int, help="Worker processes (setting workers).")
+@click.option("--base-iri", "base_iri", help="Canonical base IRI of the data (setting base_iri).")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the data files (setting data_dir).",
+)
+@click.option("--dev", is_flag=True, help="Flask's development server, reloading on changes.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    base_iri: str | None,
+    data_dir: Path | None,
+    dev: bool,
+) -> None:
+    """Validate the data and serve it over HTTP (gunicorn; --dev for development).
+
+    Exit 1 without serving when the data does not validate; 2 when it cannot be loaded.
+    """
+    flags = {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "base_iri": base_iri,
+        "data_dir": data_dir,
+    }
+    overrides = {**ctx.obj["overrides"], **{k: v for k, v in flags.items() if v is not None}}
+    settings = Settings.load(ctx.obj["config"], overrides=overrides)
+    app = create_app(settings)
+    click.echo(
+        f"ckpld: serving {settings.base_iri} at http://{settings.host}:{settings.port}/", err=True
+    )
+    if dev:
+        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=True)
+    else:
+        run_server(app, settings)
 
 
 @cli.command()

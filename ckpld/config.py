@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -44,9 +46,61 @@ class Settings:
         default=Path("queries"),
         metadata={"help": "Folder of the cookbook SPARQL queries (*.rq)."},
     )
+    host: str = field(default="127.0.0.1", metadata={"help": "Address `ckpld serve` listens on."})
+    port: int = field(default=8000, metadata={"help": "Port `ckpld serve` listens on."})
+    workers: int = field(default=2, metadata={"help": "Worker processes of `ckpld serve`."})
+    validate_on_start: bool = field(
+        default=True,
+        metadata={"help": "Validate the data before serving; refuse to start if it fails."},
+    )
+    cache_max_age: int = field(
+        default=3600,
+        metadata={"help": "Seconds clients and proxies may reuse a data response (Cache-Control)."},
+    )
+    cache_entries: int = field(
+        default=4096,
+        metadata={"help": "Rendered responses each worker keeps in memory (0: no cache)."},
+    )
+    dataset_id: str = field(
+        default="instytucje-partnerskie",
+        metadata={"help": "Slug of the dataset's IRI, {base}id/dataset/{dataset_id}."},
+    )
+    title_pl: str = field(
+        default="Partnerzy zagraniczni Centrum Kultury Podgórza",
+        metadata={"help": "Title of the dataset in Polish."},
+    )
+    title_en: str = field(
+        default="Foreign partners of Centrum Kultury Podgórza",
+        metadata={"help": "Title of the dataset in English."},
+    )
+    publisher: str = field(
+        default="id/organization/centrum-kultury-podgorza",
+        metadata={"help": "IRI (relative to the base) of the organisation publishing the data."},
+    )
+    license: str = field(
+        default="https://creativecommons.org/licenses/by/4.0/",
+        metadata={"help": "IRI of the licence of the data."},
+    )
+    modified: str = field(
+        default="",
+        metadata={"help": "When the data last changed (ISO 8601); empty: newest data file's time."},
+    )
 
     def __post_init__(self) -> None:
         check_base_iri(self.base_iri)
+        _check_range("port", self.port, 1, 65535)
+        _check_range("workers", self.workers, 1, 256)
+        _check_range("cache_max_age", self.cache_max_age, 0, 10**8)
+        _check_range("cache_entries", self.cache_entries, 0, 10**7)
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.dataset_id):
+            raise ConfigError(f"dataset_id must be a slug (a-z, 0-9, -), got {self.dataset_id!r}")
+        if urlsplit(self.license).scheme not in ("http", "https"):
+            raise ConfigError(f"license must be an absolute http(s) IRI, got {self.license!r}")
+        if self.modified:
+            try:
+                datetime.fromisoformat(self.modified)
+            except ValueError:
+                raise ConfigError(f"modified must be ISO 8601, got {self.modified!r}") from None
 
     @classmethod
     def load(
@@ -98,6 +152,16 @@ class Settings:
         """IRI of the named graph called `name` (a data file's stem, or 'vocabulary')."""
         return f"{self.base_iri}graph/{name}"
 
+    @property
+    def dataset_iri(self) -> str:
+        """IRI of the dataset as a whole."""
+        return f"{self.base_iri}id/dataset/{self.dataset_id}"
+
+    @property
+    def publisher_iri(self) -> str:
+        """IRI of the publishing organisation."""
+        return self.base_iri + self.publisher
+
 
 def check_base_iri(iri: str) -> None:
     """Raise ConfigError unless `iri` is an absolute http(s) IRI ending with '/'."""
@@ -144,18 +208,39 @@ def _from_env(env: Mapping[str, str]) -> dict[str, str]:
 
 def _convert(name: str, kind: Any, value: Any) -> Any:
     kind = kind if isinstance(kind, str) else kind.__name__
-    try:
-        if kind == "Path":
-            if not isinstance(value, str | Path) or not str(value):
-                raise TypeError
-            return Path(value)
-        if kind == "str":
-            if not isinstance(value, str):
-                raise TypeError
+    if kind == "Path" and isinstance(value, str | Path) and str(value):
+        return Path(value)
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
             return value
-    except TypeError:
-        raise ConfigError(f"setting {name} must be a {kind.lower()}, got {value!r}") from None
-    raise ConfigError(f"setting {name} has an unsupported type {kind}")  # pragma: no cover
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+            return int(value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _BOOLEANS:
+            return _BOOLEANS[value.strip().lower()]
+    word = {"Path": "path", "str": "string", "int": "whole number", "bool": "true or false"}
+    raise ConfigError(f"setting {name} must be a {word.get(kind, kind)}, got {value!r}")
+
+
+_BOOLEANS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "on": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "off": False,
+}
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"setting {name} must be between {low} and {high}, got {value}")
 
 
 def _resolve(root: Path, path: Path) -> Path:

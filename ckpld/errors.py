@@ -57,6 +57,13 @@ class BadQueryError(CkpldError):
     title = "Bad SPARQL query"
 
 
+class NotFoundError(CkpldError):
+    """Nothing is published at this address."""
+
+    status = 404
+    title = "Not found"
+
+
 class NotAcceptableError(CkpldError):
     """No available format matches what the client accepts."""
 

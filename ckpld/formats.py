@@ -15,6 +15,7 @@ class Kind(Enum):
     DATASET = "dataset"  # quads (named graphs); can carry a single graph too
     RESULTS = "results"  # SPARQL SELECT / ASK results
     HTML = "html"  # pages for people
+    ERROR = "error"  # error bodies for programs
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Format:
         aliases: Other media types that mean the same format.
         rdf: pyoxigraph RDF format, for graph and dataset formats.
         results: pyoxigraph results format, for results formats.
+        charset: True when the media type takes a `charset` parameter (sent as utf-8).
     """
 
     name: str
@@ -40,6 +42,7 @@ class Format:
     aliases: tuple[str, ...] = ()
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
+    charset: bool = False
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -54,88 +57,46 @@ class Format:
 
 _W3C = "http://www.w3.org/ns/formats/"
 
+# fmt: off
 FORMATS: tuple[Format, ...] = (
-    Format(
-        "turtle",
-        "text/turtle",
-        "ttl",
-        Kind.GRAPH,
-        _W3C + "Turtle",
-        ("application/x-turtle",),
-        rdf=ox.RdfFormat.TURTLE,
-    ),
-    Format(
-        "jsonld",
-        "application/ld+json",
-        "jsonld",
-        Kind.GRAPH,
-        _W3C + "JSON-LD",
-        rdf=ox.RdfFormat.JSON_LD,
-    ),
-    Format(
-        "ntriples",
-        "application/n-triples",
-        "nt",
-        Kind.GRAPH,
-        _W3C + "N-Triples",
-        rdf=ox.RdfFormat.N_TRIPLES,
-    ),
-    Format(
-        "rdfxml",
-        "application/rdf+xml",
-        "rdf",
-        Kind.GRAPH,
-        _W3C + "RDF_XML",
-        rdf=ox.RdfFormat.RDF_XML,
-    ),
-    Format("trig", "application/trig", "trig", Kind.DATASET, _W3C + "TriG", rdf=ox.RdfFormat.TRIG),
-    Format(
-        "nquads",
-        "application/n-quads",
-        "nq",
-        Kind.DATASET,
-        _W3C + "N-Quads",
-        rdf=ox.RdfFormat.N_QUADS,
-    ),
-    Format(
-        "json",
-        "application/sparql-results+json",
-        "srj",
-        Kind.RESULTS,
-        _W3C + "SPARQL_Results_JSON",
-        results=ox.QueryResultsFormat.JSON,
-    ),
-    Format(
-        "xml",
-        "application/sparql-results+xml",
-        "srx",
-        Kind.RESULTS,
-        _W3C + "SPARQL_Results_XML",
-        results=ox.QueryResultsFormat.XML,
-    ),
-    Format(
-        "csv",
-        "text/csv",
-        "csv",
-        Kind.RESULTS,
-        _W3C + "SPARQL_Results_CSV",
-        results=ox.QueryResultsFormat.CSV,
-    ),
-    Format(
-        "tsv",
-        "text/tab-separated-values",
-        "tsv",
-        Kind.RESULTS,
-        _W3C + "SPARQL_Results_TSV",
-        results=ox.QueryResultsFormat.TSV,
-    ),
-    Format("html", "text/html", "html", Kind.HTML, aliases=("application/xhtml+xml",)),
+    Format("turtle", "text/turtle", "ttl", Kind.GRAPH, _W3C + "Turtle",
+           aliases=("application/x-turtle",), rdf=ox.RdfFormat.TURTLE, charset=True),
+    Format("jsonld", "application/ld+json", "jsonld", Kind.GRAPH, _W3C + "JSON-LD",
+           rdf=ox.RdfFormat.JSON_LD),
+    Format("ntriples", "application/n-triples", "nt", Kind.GRAPH, _W3C + "N-Triples",
+           rdf=ox.RdfFormat.N_TRIPLES),
+    Format("rdfxml", "application/rdf+xml", "rdf", Kind.GRAPH, _W3C + "RDF_XML",
+           rdf=ox.RdfFormat.RDF_XML, charset=True),
+    Format("trig", "application/trig", "trig", Kind.DATASET, _W3C + "TriG",
+           rdf=ox.RdfFormat.TRIG, charset=True),
+    Format("nquads", "application/n-quads", "nq", Kind.DATASET, _W3C + "N-Quads",
+           rdf=ox.RdfFormat.N_QUADS),
+    Format("json", "application/sparql-results+json", "srj", Kind.RESULTS,
+           _W3C + "SPARQL_Results_JSON", results=ox.QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", "srx", Kind.RESULTS,
+           _W3C + "SPARQL_Results_XML", results=ox.QueryResultsFormat.XML, charset=True),
+    Format("csv", "text/csv", "csv", Kind.RESULTS,
+           _W3C + "SPARQL_Results_CSV", results=ox.QueryResultsFormat.CSV, charset=True),
+    Format("tsv", "text/tab-separated-values", "tsv", Kind.RESULTS,
+           _W3C + "SPARQL_Results_TSV", results=ox.QueryResultsFormat.TSV, charset=True),
+    Format("html", "text/html", "html", Kind.HTML,
+           aliases=("application/xhtml+xml",), charset=True),
+    Format("problem", "application/problem+json", "", Kind.ERROR),
 )
+# fmt: on
 
 
 def by_name(name: str) -> Format | None:
     """The format called `name` (as in `--format`), or None."""
     return next((f for f in FORMATS if f.name == name), None)
+
+
+def named(name: str) -> Format:
+    """The format called `name`; a KeyError if there is none (for names fixed in code)."""
+    found = by_name(name)
+    if found is None:
+        raise KeyError(name)
+    return found
 
 
 def by_suffix(suffix: str) -> Format | None:
@@ -150,3 +111,5 @@ def of_kind(*kinds: Kind) -> tuple[Format, ...]:
 
 RDF_FORMATS = of_kind(Kind.GRAPH, Kind.DATASET)
 RESULTS_FORMATS = of_kind(Kind.RESULTS)
+HTML = named("html")
+PROBLEM = named("problem")

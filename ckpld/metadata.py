@@ -6,7 +6,25 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ckpld.config import Settings
 from ckpld.store import Store
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_DCT = "http://purl.org/dc/terms/"
+_VOID = "http://rdfs.org/ns/void#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# Titles of the named graphs ckpld knows by name; other source graphs get a generic title.
+GRAPH_TITLES = {
+    "page": ("Fakty ze strony źródłowej", "Facts from the source page"),
+    "enrichment": (
+        "Wzbogacenia: identyfikatory, nazwy, tłumaczenia",
+        "Enrichment: identifiers, names, translations",
+    ),
+    "vocabulary": ("Słownik ckpld i listy pojęć", "The ckpld vocabulary and code lists"),
+}
+DUMP_SUFFIXES = ("trig", "nq", "ttl")
 
 
 @dataclass(frozen=True)
@@ -50,3 +68,51 @@ def _int(term: object) -> int:
 def _iri(term: object) -> str:
     assert isinstance(term, ox.NamedNode)
     return term.value
+
+
+def dataset_description(
+    settings: Settings, stats: Statistics, modified: str, store: Store
+) -> list[ox.Triple]:
+    """The dataset's own description: titles, publisher, licence, size, subsets, dumps, sources."""
+    dataset = ox.NamedNode(settings.dataset_iri)
+    triples = [
+        (dataset, _RDF + "type", ox.NamedNode(_VOID + "Dataset")),
+        (dataset, _DCT + "title", ox.Literal(settings.title_pl, language="pl")),
+        (dataset, _DCT + "title", ox.Literal(settings.title_en, language="en")),
+        (dataset, _RDFS + "label", ox.Literal(settings.title_pl, language="pl")),
+        (dataset, _RDFS + "label", ox.Literal(settings.title_en, language="en")),
+        (dataset, _DCT + "publisher", ox.NamedNode(settings.publisher_iri)),
+        (dataset, _DCT + "license", ox.NamedNode(settings.license)),
+        (
+            dataset,
+            _DCT + "modified",
+            ox.Literal(modified, datatype=ox.NamedNode(_XSD + "dateTime")),
+        ),
+        (dataset, _VOID + "triples", _integer(stats.triples)),
+        (dataset, _VOID + "uriSpace", ox.Literal(settings.base_iri + "id/")),
+    ]
+    triples += [
+        (dataset, _VOID + "dataDump", ox.NamedNode(f"{settings.base_iri}data.{suffix}"))
+        for suffix in DUMP_SUFFIXES
+    ]
+    sources = store.query(
+        "SELECT DISTINCT ?url WHERE { ?page a <https://schema.org/WebPage> ; "
+        "<https://schema.org/url> ?url } ORDER BY ?url"
+    )
+    triples += [(dataset, _DCT + "source", row[0]) for row in sources.rows if row[0] is not None]
+    for graph, count in stats.graphs.items():
+        name = graph[len(settings.base_iri + "graph/") :]
+        polish, english = GRAPH_TITLES.get(name, (f"Graf {name}", f"Graph {name}"))
+        subset = ox.NamedNode(graph)
+        triples += [
+            (dataset, _VOID + "subset", subset),
+            (subset, _RDF + "type", ox.NamedNode(_VOID + "Dataset")),
+            (subset, _DCT + "title", ox.Literal(polish, language="pl")),
+            (subset, _DCT + "title", ox.Literal(english, language="en")),
+            (subset, _VOID + "triples", _integer(count)),
+        ]
+    return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples]  # type: ignore[arg-type]
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))

@@ -61,8 +61,16 @@ def test_config_file_in_the_working_folder_is_found(
         pytest.param({"base_iri": "ftp://example.org/"}, "absolute http(s) IRI", id="ftp"),
         pytest.param({"base_iri": "https://example.org"}, "end with '/'", id="no-slash"),
         pytest.param({"base_iri": "https://example.org/#x/"}, "no query or fragment", id="hash"),
-        pytest.param({"base_iri": 42}, "must be a str", id="number"),
+        pytest.param({"base_iri": 42}, "must be a string", id="number"),
         pytest.param({"data_dir": ""}, "must be a path", id="empty-path"),
+        pytest.param({"port": "http"}, "must be a whole number", id="port-word"),
+        pytest.param({"port": 70000}, "between 1 and 65535", id="port-range"),
+        pytest.param({"workers": 0}, "between 1 and 256", id="no-workers"),
+        pytest.param({"workers": True}, "must be a whole number", id="workers-bool"),
+        pytest.param({"validate_on_start": "maybe"}, "must be a true or false", id="bool-word"),
+        pytest.param({"dataset_id": "Partners 2018"}, "must be a slug", id="slug"),
+        pytest.param({"license": "CC-BY"}, "absolute http(s) IRI", id="licence"),
+        pytest.param({"modified": "last week"}, "ISO 8601", id="modified"),
         pytest.param({"colour": "blue"}, "unknown setting(s): colour", id="unknown"),
     ],
 )
@@ -82,9 +90,17 @@ def test_bad_files_and_variables_are_refused(tmp_path: Path) -> None:
         Settings.load(env={"CKPLD_COLOUR": "blue"})
 
 
+def test_numbers_and_switches_from_the_environment() -> None:
+    env = {"CKPLD_PORT": "8080", "CKPLD_VALIDATE_ON_START": "no", "CKPLD_CACHE_MAX_AGE": "0"}
+    settings = Settings.load(env=env)
+    assert (settings.port, settings.validate_on_start, settings.cache_max_age) == (8080, False, 0)
+
+
 def test_graph_names_follow_the_base() -> None:
     settings = Settings.from_mapping({"base_iri": "http://x.example/ld/"}, Path("."))
     assert settings.graph_iri("page") == "http://x.example/ld/graph/page"
+    assert settings.dataset_iri == "http://x.example/ld/id/dataset/instytucje-partnerskie"
+    assert settings.publisher_iri == "http://x.example/ld/id/organization/centrum-kultury-podgorza"
 
 
 def test_every_setting_is_documented() -> None:

@@ -18,6 +18,10 @@ class LocalStore:
         self._store = ox.Store()
         self._store.extend(quads)
 
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add statements (used at startup, before the store is served)."""
+        self._store.extend(quads)
+
     def query(
         self,
         sparql: str,

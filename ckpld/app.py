@@ -1,0 +1,98 @@
+"""The composition root: `create_app(settings)` builds the Flask app around a publication."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ckpld.config import Settings
+from ckpld.conneg import language, negotiate
+from ckpld.errors import CkpldError
+from ckpld.formats import HTML, PROBLEM
+from ckpld.messages import text
+from ckpld.publication import publish
+from ckpld.views import home, resource
+
+logger = logging.getLogger("ckpld")
+
+ERROR_OFFERS = (PROBLEM, HTML)
+EXPOSED = "ETag, Last-Modified, Link, Content-Location, Location, Vary"
+ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application: load, validate and index the data, then register the views.
+
+    Args:
+        settings: What to serve and how; `Settings.load()` (file, environment) when None.
+
+    Raises:
+        DataInvalidError: the data does not validate (the server must not start).
+        CkpldError: another reason the data cannot be served (missing file, syntax error).
+    """
+    settings = settings or Settings.load()
+    app = Flask(__name__)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings.cache_max_age
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["ckpld"] = publish(settings)
+    app.register_blueprint(resource.bp)
+    app.register_blueprint(home.bp)
+    app.register_error_handler(CkpldError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.after_request(_cors)
+    return app
+
+
+def _domain_error(err: CkpldError) -> Response:
+    return _problem(err.status, err.title, err.detail)
+
+
+def _http_error(err: HTTPException) -> Response:
+    return _problem(err.code or 500, err.name, err.description or err.name)
+
+
+def _unexpected_error(err: Exception) -> Response:
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return _problem(500, "Internal Server Error", "the server failed; the error was logged")
+
+
+def _problem(status: int, title: str, detail: str) -> Response:
+    """An error in the format the client prefers: an HTML page, or RFC 9457 problem+json."""
+    chosen = negotiate(request.headers.get("Accept"), ERROR_OFFERS)
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept"}
+    if chosen is HTML:
+        lang = language(request.headers.get("Accept-Language"), request.args.get("lang"))
+        body = render_template(
+            "error.html",
+            status=status,
+            title=title,
+            detail=detail,
+            lang=lang,
+            t=lambda key: text(key, lang),
+        )
+        return Response(body, status, headers, content_type="text/html; charset=utf-8")
+    problem = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return Response(
+        json.dumps(problem, ensure_ascii=False),
+        status,
+        headers,
+        content_type="application/problem+json",
+    )
+
+
+def _cors(response: Response) -> Response:
+    """Open data: any origin may read any response, without credentials; preflights answered."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        response.status_code = 204
+        response.set_data(b"")
+        allowed = response.headers.get("Allow", "GET, HEAD, OPTIONS")
+        response.headers["Access-Control-Allow-Methods"] = allowed
+        response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response

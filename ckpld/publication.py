@@ -1,0 +1,185 @@
+"""The published dataset: loaded, validated and indexed once per data version, with its caches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from threading import Lock
+from typing import Any, Generic, TypeVar
+
+import pyoxigraph as ox
+import rdflib
+
+from ckpld.config import Settings
+from ckpld.errors import DataInvalidError
+from ckpld.metadata import Statistics, dataset_description, statistics
+from ckpld.namespaces import prefixes
+from ckpld.sources import Dataset, load, read_shapes
+from ckpld.store.local import LocalStore
+from ckpld.validation import validate
+
+METADATA_GRAPH = "metadata"
+CONTEXT_FILE = "jsonld-context.json"
+LABELS_FILE = Path(__file__).with_name("labels.ttl")
+
+T = TypeVar("T")
+
+
+class LRU(Generic[T]):
+    """A small thread-safe least-recently-used cache; size 0 keeps nothing."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Any, ...], T] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """The cached value for `key`, made (outside the lock) when absent."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        if self._size:
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return value
+
+
+@dataclass
+class Publication:
+    """What the server publishes, fixed for one data version.
+
+    Attributes:
+        settings: The settings it was built with.
+        store: The data (all named graphs, plus the metadata graph).
+        dataset: The parsed data files.
+        version: SHA-256 of the data's canonical N-Quads: changes exactly when the data does.
+        modified: When the data last changed (UTC).
+        statistics: Counts over the data (before the metadata graph was added).
+        prefixes: Prefixes for output.
+        context: The JSON-LD context object (prefixes plus the term table).
+        owned: For each IRI, the hash IRIs it owns (`{iri}#part`).
+        shapes: The SHACL shapes, published as the document `{base}def/shapes`.
+        labels: Labels of properties and classes for pages, by IRI then language.
+        cache: Rendered responses, per worker.
+    """
+
+    settings: Settings
+    store: LocalStore
+    dataset: Dataset
+    version: str
+    modified: datetime
+    statistics: Statistics
+    prefixes: dict[str, str]
+    context: dict[str, Any]
+    owned: dict[str, list[str]]
+    shapes: list[ox.Quad]
+    labels: dict[str, dict[str, str]]
+    cache: LRU[Any] = field(repr=False, default_factory=lambda: LRU(0))
+
+    @property
+    def etag_base(self) -> str:
+        """The part of every ETag that changes with the data (and with ckpld itself)."""
+        from ckpld import __version__
+
+        return f"{self.version[:16]}-{__version__}"
+
+
+def publish(settings: Settings) -> Publication:
+    """Load, validate (unless told not to) and index the data.
+
+    Raises:
+        DataInvalidError: the data does not conform; the message is the validation report.
+        SourceError, DataSyntaxError: a file is missing or does not parse.
+    """
+    dataset = load(settings)
+    shapes = read_shapes(settings)
+    if settings.validate_on_start:
+        report = validate(dataset, shapes)
+        if not report.conforms:
+            raise DataInvalidError(report.text(prefixes(settings.base_iri)))
+    store = LocalStore(settings.base_iri, dataset.quads)
+    stats = statistics(store)
+    version = _version(dataset.quads)
+    modified = _modified(settings, dataset)
+    graph = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
+    description = dataset_description(settings, stats, modified.isoformat(), store)
+    store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
+    shape_graph = ox.NamedNode(settings.graph_iri("shapes"))
+    shape_quads = [
+        ox.Quad(q.subject, q.predicate, q.object, shape_graph)
+        for q in ox.parse(
+            shapes.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+        )
+    ]
+    return Publication(
+        settings=settings,
+        store=store,
+        dataset=dataset,
+        version=version,
+        modified=modified,
+        statistics=stats,
+        prefixes=prefixes(settings.base_iri),
+        context=_context(settings),
+        owned=_owned(dataset.quads),
+        shapes=shape_quads,
+        labels=_labels(settings, dataset),
+        cache=LRU(settings.cache_entries),
+    )
+
+
+def _version(quads: tuple[ox.Quad, ...]) -> str:
+    lines = sorted(str(q).encode() for q in quads)
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def _modified(settings: Settings, dataset: Dataset) -> datetime:
+    if settings.modified:
+        when = datetime.fromisoformat(settings.modified)
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    newest = max(f.path.stat().st_mtime for f in dataset.files)
+    return datetime.fromtimestamp(int(newest), tz=UTC)
+
+
+def _context(settings: Settings) -> dict[str, Any]:
+    path = settings.ontology_dir / CONTEXT_FILE
+    terms = json.loads(path.read_text(encoding="utf-8"))["@context"]
+    return {**prefixes(settings.base_iri), "void": "http://rdfs.org/ns/void#", **terms}
+
+
+def _owned(quads: tuple[ox.Quad, ...]) -> dict[str, list[str]]:
+    owned: dict[str, set[str]] = {}
+    for q in quads:
+        if isinstance(q.subject, ox.NamedNode) and "#" in q.subject.value:
+            owner, _, part = q.subject.value.partition("#")
+            if part:
+                owned.setdefault(owner, set()).add(q.subject.value)
+    return {owner: sorted(parts) for owner, parts in owned.items()}
+
+
+def _labels(settings: Settings, dataset: Dataset) -> dict[str, dict[str, str]]:
+    """Labels of properties and classes: ckpld's interface labels, then the vocabulary's."""
+    graph = rdflib.Graph().parse(LABELS_FILE, format="turtle")
+    vocabulary = settings.graph_iri("vocabulary")
+    found: dict[str, dict[str, str]] = {}
+    for s, _, o in graph.triples((None, rdflib.RDFS.label, None)):
+        if isinstance(o, rdflib.Literal) and o.language:
+            found.setdefault(str(s), {})[o.language] = str(o)
+    for q in dataset.quads:
+        if (
+            q.graph_name == ox.NamedNode(vocabulary)
+            and q.predicate.value == str(rdflib.RDFS.label)
+            and isinstance(q.subject, ox.NamedNode)
+            and isinstance(q.object, ox.Literal)
+            and q.object.language
+        ):
+            found.setdefault(q.subject.value, {})[q.object.language] = q.object.value
+    return found

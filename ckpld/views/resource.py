@@ -1,0 +1,243 @@
+"""Dereferencing: /id/ answers 303 to /doc/; documents, vocabulary, graphs, dumps and sources."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from markupsafe import Markup
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ckpld.conneg import alternates, language, negotiate, override_of
+from ckpld.documents import (
+    Description,
+    describe,
+    document_metadata,
+    graph_quads,
+    internal_query,
+    render,
+)
+from ckpld.errors import NotAcceptableError, NotFoundError
+from ckpld.formats import HTML, RDF_FORMATS, Format, Kind
+from ckpld.iris import DOCUMENT, THING, split_suffix
+from ckpld.messages import text
+from ckpld.pages import Labeller, resource_page
+from ckpld.publication import Publication
+from ckpld.sources import archived_text
+from ckpld.views.representation import Representation, media_type, respond
+
+bp = Blueprint("resource", __name__)
+
+DOCUMENT_OFFERS: tuple[Format, ...] = (*RDF_FORMATS, HTML)  # Turtle first: */* gets Turtle
+LICENSE = "http://purl.org/dc/terms/license"
+
+
+def publication() -> Publication:
+    """The publication this app serves."""
+    found: Publication = current_app.extensions["ckpld"]
+    return found
+
+
+@bp.get("/id/<path:rest>")
+def thing(rest: str) -> WerkzeugResponse:
+    """A thing's IRI: 303 See Other to the document about it (W3C Cool URIs)."""
+    pub = publication()
+    stem, _ = split_suffix(rest)
+    if not _known(pub, pub.settings.base_iri + THING + stem):
+        raise NotFoundError(f"nothing is published as {pub.settings.base_iri}{THING}{stem}")
+    target = "/" + DOCUMENT + rest
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=303)
+    response.headers["Cache-Control"] = f"public, max-age={pub.settings.cache_max_age}"
+    return response
+
+
+@bp.get("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    """The document about a thing, in the negotiated format."""
+    pub = publication()
+    base = pub.settings.base_iri
+    stem, suffix = split_suffix(rest)
+    topic = base + THING + stem
+    return _negotiated(
+        pub,
+        "/" + DOCUMENT + stem,
+        suffix,
+        DOCUMENT_OFFERS,
+        lambda: _description(pub, topic, base + DOCUMENT + stem),
+    )
+
+
+@bp.get("/def/<name>")
+def definition(name: str) -> Response:
+    """The vocabulary (`def/ckp`, terms as hash IRIs) and the SHACL shapes (`def/shapes`)."""
+    pub = publication()
+    stem, suffix = split_suffix(name)
+    iri = pub.settings.base_iri + "def/" + stem
+    if stem == "shapes":
+        shapes = Description(iri, iri, tuple(pub.shapes))
+        return _negotiated(pub, "/def/shapes", suffix, RDF_FORMATS, lambda: shapes)
+    return _negotiated(
+        pub, "/def/" + stem, suffix, DOCUMENT_OFFERS, lambda: _description(pub, iri, iri)
+    )
+
+
+@bp.get("/graph/<name>")
+def graph(name: str) -> Response:
+    """A named graph's statements (its IRI is its own document)."""
+    pub = publication()
+    stem, suffix = split_suffix(name)
+    iri = pub.settings.graph_iri(stem)
+
+    def content() -> Description:
+        quads = graph_quads(pub.store, iri)
+        if not quads:
+            raise NotFoundError(f"there is no named graph {iri}")
+        return Description(iri, iri, tuple(quads))
+
+    return _negotiated(pub, "/graph/" + stem, suffix, RDF_FORMATS, content)
+
+
+@bp.get("/data", defaults={"suffix": None})
+@bp.get("/data.<suffix>")
+def data(suffix: str | None) -> Response:
+    """The whole dataset: every named graph (TriG, N-Quads) or their union (other formats)."""
+    pub = publication()
+    iri = pub.settings.base_iri + "data"
+    if suffix is not None and split_suffix("data." + suffix)[1] is None:
+        raise NotFoundError(f"no format has the suffix .{suffix}")
+    return _negotiated(
+        pub,
+        "/data",
+        suffix,
+        RDF_FORMATS,
+        lambda: Description(iri, iri, tuple(graph_quads(pub.store))),
+    )
+
+
+@bp.get("/source/<name>")
+def source(name: str) -> Response:
+    """An archived source page, as plain text."""
+    pub = publication()
+    text_ = archived_text(pub.settings, pub.settings.base_iri + "source/" + name)
+    if text_ is None:
+        raise NotFoundError(f"no archived source page is called {name}")
+    rep = pub.cache.get(
+        ("source", name),
+        lambda: Representation(
+            text_.encode(),
+            "text/plain; charset=utf-8",
+            f"{pub.etag_base}-source-{name}",
+            pub.modified,
+        ),
+    )
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+def _negotiated(
+    pub: Publication,
+    path: str,
+    suffix: str | None,
+    offers: Sequence[Format],
+    content: Callable[[], Description],
+) -> Response:
+    chosen = negotiate(request.headers.get("Accept"), offers, override_of(suffix, request.args))
+    if chosen is None:
+        available = ", ".join(f.media_type for f in offers)
+        raise NotAcceptableError(f"this resource is available as: {available}")
+    forced = request.args.get("lang")
+    lang = language(request.headers.get("Accept-Language"), forced) if chosen is HTML else ""
+    keep_lang = bool(forced) and chosen is HTML
+    context_url = request.url_root + "context.jsonld" if chosen.name == "jsonld" else ""
+    key = ("doc", path, chosen.name, lang, keep_lang, context_url)
+    rep = pub.cache.get(
+        key, lambda: _represent(pub, path, chosen, offers, content, lang, keep_lang, context_url)
+    )
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+def _represent(
+    pub: Publication,
+    path: str,
+    fmt: Format,
+    offers: Sequence[Format],
+    content: Callable[[], Description],
+    lang: str,
+    keep_lang: bool,
+    context_url: str,
+) -> Representation:
+    desc = pub.cache.get(("describe", path), content)
+    if fmt is HTML:
+        body = _html(pub, desc, path, offers, lang, keep_lang).encode()
+    else:
+        body = render(desc.all_quads(), fmt, pub.prefixes, pub.context, context_url)
+    vary = ["Accept"] + (["Accept-Language"] if HTML in offers and not keep_lang else [])
+    links = [*alternates(path, offers, fmt), f'<{desc.document}>; rel="canonical"']
+    etag = (
+        f"{pub.etag_base}-{fmt.suffix}" + (f"-{lang}" if lang else "") + ("-l" if keep_lang else "")
+    )
+    if context_url:  # the JSON-LD names its context by this server's address
+        etag += "-" + hashlib.sha256(context_url.encode()).hexdigest()[:8]
+    return Representation(
+        body, media_type(fmt), etag, pub.modified, tuple(vary), tuple(links), f"{path}.{fmt.suffix}"
+    )
+
+
+def _description(pub: Publication, topic: str, document_iri: str) -> Description:
+    quads = describe(pub.store, topic, pub.owned)
+    desc = Description(topic, document_iri, tuple(quads))
+    if not desc.found:
+        raise NotFoundError(f"nothing is published as {topic}")
+    states_license = any(
+        q.predicate.value == LICENSE and q.subject.value == document_iri
+        for q in quads
+        if isinstance(q.subject, ox.NamedNode)
+    )
+    metadata = document_metadata(
+        document_iri,
+        topic,
+        pub.settings.dataset_iri,
+        pub.modified.isoformat(),
+        None if states_license else pub.settings.license,
+    )
+    return Description(topic, document_iri, tuple(quads), tuple(metadata))
+
+
+def _html(
+    pub: Publication,
+    desc: Description,
+    path: str,
+    offers: Sequence[Format],
+    lang: str,
+    keep_lang: bool,
+) -> str:
+    labeller = Labeller(
+        pub.settings.base_iri, lang, desc.quads, pub.labels, pub.prefixes, keep_lang
+    )
+    page = resource_page(desc, labeller)
+    formats = [
+        (f.name, f"{path}.{f.suffix}", f.media_type) for f in offers if f.kind is not Kind.HTML
+    ]
+    return render_template(
+        "resource.html",
+        page=page,
+        lang=lang,
+        formats=formats,
+        canonical=desc.document,
+        topic_iri=desc.topic,
+        schema_org=Markup(page.schema_org),
+        t=lambda key: text(key, lang),
+        path=path,
+        dataset_href=labeller.href(pub.settings.dataset_iri),
+    )
+
+
+def _known(pub: Publication, iri: str) -> bool:
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return bool(internal_query(pub.store, f"ASK {{ {node} ?p ?o }}").boolean)
