@@ -7,15 +7,17 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# Debian packages the test suite needs (besides Python itself).
-APT_TEST_PACKAGES :=
+# Tools the test suite runs, as command:Debian-package (installed when the command is missing).
+APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless npm:npm
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: run test install install-test system-python system-test lint typecheck unit clean
+.PHONY: run test install install-test system-python system-test clean
 
+# Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install
-	$(BIN)/ckpld validate
+	$(BIN)/ckpld serve
 
-test: install-test
+test: install-test $(VNU)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -44,11 +46,17 @@ system-python:
 	fi
 
 system-test:
-	@missing=$$(for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for pair in $(APT_TEST_TOOLS); do \
+		command -v $${pair%%:*} >/dev/null 2>&1 || echo $${pair#*:}; done); \
 	if [ -n "$$missing" ]; then \
-		echo "Installing Debian packages: $$missing"; \
+		echo "Installing Debian packages:" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# The Nu HTML checker, from the npm registry, as locked in package-lock.json.
+$(VNU): package.json package-lock.json | system-test
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage

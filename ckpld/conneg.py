@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from werkzeug.datastructures import LanguageAccept, MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ckpld.formats import FORMATS, Format, by_name, by_suffix
+from ckpld.formats import Format
 
 LANGUAGES = ("pl", "en")
 
@@ -25,14 +25,35 @@ def negotiate(
             `?_mediatype=`. An override that names no offered format yields None.
     """
     if override is not None:
-        chosen = _named(override.strip())
-        return chosen if chosen in offers else None
+        return _named(override.strip(), offers)
     if not accept or not accept.strip():
         return offers[0] if offers else None
-    parsed = parse_accept_header(accept, MIMEAccept)
-    by_type = {media: f for f in offers for media in f.media_types}
-    best = parsed.best_match(list(by_type))
-    return by_type[best] if best else None
+    ranges = [
+        (value.split(";", 1)[0].strip().lower(), q)
+        for value, q in parse_accept_header(accept, MIMEAccept)
+    ]
+    best, best_quality = None, 0.0
+    for fmt in offers:  # on equal quality the earlier offer (the server's preference) wins
+        quality = _quality(fmt, ranges)
+        if quality > best_quality:
+            best, best_quality = fmt, quality
+    return best
+
+
+def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
+    """How much the client wants `fmt`: the most specific media range that covers it decides.
+
+    Ranges naming one of its media types (aliases included) beat `type/*`, which beats `*/*`;
+    a `q=0` there refuses the format even if a wildcard would accept it.
+    """
+    exact = [q for media, q in ranges if media in fmt.media_types]
+    if exact:
+        return max(exact)
+    types = {media.split("/", 1)[0] + "/*" for media in fmt.media_types}
+    partial = [q for media, q in ranges if media in types]
+    if partial:
+        return max(partial)
+    return max((q for media, q in ranges if media == "*/*"), default=0.0)
 
 
 def override_of(suffix: str | None, args: dict[str, str]) -> str | None:
@@ -65,10 +86,11 @@ def alternates(path: str, offers: Sequence[Format], chosen: Format | None = None
     ]
 
 
-def _named(value: str) -> Format | None:
+def _named(value: str, offers: Sequence[Format]) -> Format | None:
+    """The offered format a name, suffix or media type stands for."""
     value = value.lower()
-    found = by_name(value) or by_suffix(value)
-    if found:
-        return found
     media = value.split(";", 1)[0].strip()
-    return next((f for f in FORMATS if media in f.media_types), None)
+    for fmt in offers:
+        if value in (fmt.name, fmt.suffix) or media in fmt.media_types:
+            return fmt
+    return None

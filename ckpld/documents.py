@@ -152,24 +152,26 @@ def render(
     triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     if fmt.rdf == ox.RdfFormat.N_TRIPLES:
         return _sorted_lines(_ox(triples, ox.RdfFormat.N_TRIPLES, {}))
+    # rdflib writes in the order it was given: sorted input makes the output the same in every
+    # process, which strong ETags require.
     table = used(_iris(quads), prefixes)
     if fmt.rdf == ox.RdfFormat.TRIG:
-        dataset = rdflib.Dataset()
-        dataset.parse(data=_ox(quads, ox.RdfFormat.N_QUADS, {}), format="nquads")
-        _bind(dataset, table)
-        return dataset.serialize(format="trig", encoding="utf-8")
-    graph = rdflib.Graph()
-    graph.parse(data=_ox(triples, ox.RdfFormat.N_TRIPLES, {}), format="nt")
+        ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q)))
+        return _ox(ordered, ox.RdfFormat.TRIG, table)
+    if fmt.rdf == ox.RdfFormat.RDF_XML:  # rdflib's RDF/XML writer follows set order: not stable
+        return _ox(sorted(triples, key=lambda t: (str(t.subject), str(t))), fmt.rdf, table)
+    graph = rdflib.Graph(bind_namespaces="none")
+    graph.parse(data=_sorted_lines(_ox(triples, ox.RdfFormat.N_TRIPLES, {})), format="nt")
     _bind(graph, table)
     if fmt.rdf == ox.RdfFormat.JSON_LD:
-        compacted = json.loads(
-            graph.serialize(format="json-ld", context=context or {}, auto_compact=True)
+        written = graph.serialize(
+            format="json-ld", context=context or {}, auto_compact=True, use_native_types=True
         )
+        compacted = _sorted_json(json.loads(written))
         if context_url:
             compacted["@context"] = context_url
         return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
-    name = "turtle" if fmt.rdf == ox.RdfFormat.TURTLE else "xml"
-    return graph.serialize(format=name, encoding="utf-8")
+    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def _quads(

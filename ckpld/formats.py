@@ -60,11 +60,12 @@ _W3C = "http://www.w3.org/ns/formats/"
 # fmt: off
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", "ttl", Kind.GRAPH, _W3C + "Turtle",
-           aliases=("application/x-turtle",), rdf=ox.RdfFormat.TURTLE, charset=True),
+           aliases=("application/x-turtle", "text/n3", "text/rdf+n3"), rdf=ox.RdfFormat.TURTLE,
+           charset=True),
     Format("jsonld", "application/ld+json", "jsonld", Kind.GRAPH, _W3C + "JSON-LD",
-           rdf=ox.RdfFormat.JSON_LD),
+           aliases=("application/json",), rdf=ox.RdfFormat.JSON_LD),
     Format("ntriples", "application/n-triples", "nt", Kind.GRAPH, _W3C + "N-Triples",
-           rdf=ox.RdfFormat.N_TRIPLES),
+           aliases=("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),
     Format("rdfxml", "application/rdf+xml", "rdf", Kind.GRAPH, _W3C + "RDF_XML",
            rdf=ox.RdfFormat.RDF_XML, charset=True),
     Format("trig", "application/trig", "trig", Kind.DATASET, _W3C + "TriG",

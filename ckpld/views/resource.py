@@ -144,6 +144,7 @@ def _negotiated(
     offers: Sequence[Format],
     content: Callable[[], Description],
 ) -> Response:
+    desc = pub.cache.get(("describe", path), content)  # 404 before 406: is there anything here?
     chosen = negotiate(request.headers.get("Accept"), offers, override_of(suffix, request.args))
     if chosen is None:
         available = ", ".join(f.media_type for f in offers)
@@ -154,7 +155,7 @@ def _negotiated(
     context_url = request.url_root + "context.jsonld" if chosen.name == "jsonld" else ""
     key = ("doc", path, chosen.name, lang, keep_lang, context_url)
     rep = pub.cache.get(
-        key, lambda: _represent(pub, path, chosen, offers, content, lang, keep_lang, context_url)
+        key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang, context_url)
     )
     return respond(rep, request, pub.settings.cache_max_age)
 
@@ -164,12 +165,11 @@ def _represent(
     path: str,
     fmt: Format,
     offers: Sequence[Format],
-    content: Callable[[], Description],
+    desc: Description,
     lang: str,
     keep_lang: bool,
     context_url: str,
 ) -> Representation:
-    desc = pub.cache.get(("describe", path), content)
     if fmt is HTML:
         body = _html(pub, desc, path, offers, lang, keep_lang).encode()
     else:

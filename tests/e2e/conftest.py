@@ -1,0 +1,80 @@
+"""A real ckpld server (gunicorn on 127.0.0.1, a free port) for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveServer:
+    """A `ckpld serve` process; `url` is its root."""
+
+    def __init__(self, *args: str, cwd: Path = ROOT) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        # The server logs each request: to a file, as an unread pipe would fill up and block it.
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True
+        )
+
+    def output(self) -> str:
+        """Everything the server has written so far (empty once stopped)."""
+        if self.log.closed:
+            return ""
+        self.log.seek(0)
+        return self.log.read()
+
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"ckpld serve exited with {self.process.returncode}:\n{self.output()}"
+                )
+            try:
+                requests.get(self.url + "/", timeout=2)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("ckpld serve did not answer in time")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    server = LiveServer("--workers", "2")
+    try:
+        server.wait_until_ready()
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,262 @@
+"""The real server over real HTTP: requests, curl, rapper (raptor2) and the Nu HTML checker."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from rdflib.compare import isomorphic
+
+from ckpld.config import Settings
+from ckpld.formats import RDF_FORMATS
+from ckpld.sources import Dataset
+from tests.conftest import ROOT
+from tests.e2e.conftest import LiveServer
+
+pytestmark = pytest.mark.e2e
+
+RDFLIB = {
+    "turtle": "turtle",
+    "jsonld": "json-ld",
+    "ntriples": "nt",
+    "rdfxml": "xml",
+    "trig": "trig",
+    "nquads": "nquads",
+}
+RAPPER = {
+    "turtle": "turtle",
+    "ntriples": "ntriples",
+    "rdfxml": "rdfxml",
+    "trig": "trig",
+    "nquads": "nquads",
+}  # raptor 2 has no JSON-LD parser
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def things(settings: Settings, dataset: Dataset) -> list[str]:
+    return sorted(
+        {
+            "/" + t.value[len(settings.base_iri) :].split("#")[0]
+            for q in dataset.quads
+            for t in (q.subject, q.object)
+            if isinstance(t, ox.NamedNode) and t.value.startswith(settings.base_iri + "id/")
+        }
+    )
+
+
+def union(body: bytes, fmt: str, context: dict) -> rdflib.Graph:
+    if fmt == "jsonld":  # parse with the published context inline: never fetch a remote one
+        document = json.loads(body)
+        document["@context"] = context
+        body = json.dumps(document).encode()
+    graph = rdflib.Graph()
+    if fmt in ("trig", "nquads"):
+        dataset = rdflib.Dataset()
+        dataset.parse(data=body, format=RDFLIB[fmt])
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            graph.add((s, p, o))
+        return graph
+    return graph.parse(data=body, format=RDFLIB[fmt])
+
+
+def rapper(body: bytes, fmt: str, base: str) -> rdflib.Graph:
+    done = subprocess.run(
+        ["rapper", "-q", "-i", RAPPER[fmt], "-o", "ntriples", "-", base],
+        input=body,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return rdflib.Graph().parse(data=done.stdout, format="nt")
+
+
+def test_every_iri_303s_to_a_document_in_every_format(
+    live_server: LiveServer, settings: Settings, dataset: Dataset
+) -> None:
+    session = requests.Session()
+    context = session.get(live_server.url + "/context.jsonld", timeout=10).json()["@context"]
+    paths = things(settings, dataset)
+    assert len(paths) > 80
+    for path in paths:
+        redirect = session.get(
+            live_server.url + path,
+            headers={"Accept": "text/turtle"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert redirect.status_code == 303, path
+        location = redirect.headers["Location"]
+        graphs = {}
+        for fmt in RDF_FORMATS:
+            response = session.get(
+                live_server.url + location, headers={"Accept": fmt.media_type}, timeout=10
+            )
+            assert response.status_code == 200, (path, fmt.name)
+            assert response.headers["Content-Type"].split(";")[0] == fmt.media_type
+            graphs[fmt.name] = union(response.content, fmt.name, context)
+            if fmt.name in RAPPER:
+                assert isomorphic(
+                    rapper(response.content, fmt.name, live_server.url + location), graphs[fmt.name]
+                ), (path, fmt.name, "rapper")
+        reference = graphs["turtle"]
+        topic = rdflib.URIRef(settings.base_iri + path[1:])
+        assert (topic, None, None) in reference, path
+        for name, graph in graphs.items():
+            assert isomorphic(graph, reference), (path, name)
+
+
+def test_curl_as_in_the_readme(live_server: LiveServer, settings: Settings) -> None:
+    done = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "-iL",
+            "-H",
+            "Accept: text/turtle",
+            live_server.url + "/id/organization/centrum-kultury-travno",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert "HTTP/1.1 303" in done.stdout and "HTTP/1.1 200" in done.stdout
+    body = done.stdout.split("HTTP/1.1 200", 1)[1].split("\n\n", 1)[1]
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    travno = rdflib.URIRef(settings.base_iri + "id/organization/centrum-kultury-travno")
+    assert (
+        travno,
+        rdflib.URIRef("https://schema.org/name"),
+        rdflib.Literal("Centrum Kultury Travno", lang="pl"),
+    ) in graph
+
+
+def test_http_caching_head_and_compression(live_server: LiveServer) -> None:
+    url = live_server.url + "/doc/organization/encc.ttl"
+    first = requests.get(url, timeout=10)
+    etag = first.headers["ETag"]
+    assert requests.get(url, headers={"If-None-Match": etag}, timeout=10).status_code == 304
+    assert (
+        requests.get(
+            url, headers={"If-Modified-Since": first.headers["Last-Modified"]}, timeout=10
+        ).status_code
+        == 304
+    )
+    head = requests.head(url, timeout=10)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == first.headers["Content-Length"]
+    packed = requests.get(url, headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.content == first.content  # requests decompresses
+
+
+def test_cors_preflight(live_server: LiveServer) -> None:
+    response = requests.options(
+        live_server.url + "/doc/organization/encc",
+        headers={"Origin": "https://portal.example", "Access-Control-Request-Method": "GET"},
+        timeout=10,
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_errors_over_http(live_server: LiveServer) -> None:
+    missing = requests.get(
+        live_server.url + "/id/organization/nobody",
+        headers={"Accept": "application/json"},
+        timeout=10,
+    )
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    assert missing.json()["status"] == 404
+    page = requests.get(
+        live_server.url + "/id/organization/nobody", headers={"Accept": "text/html"}, timeout=10
+    )
+    assert page.status_code == 404 and "<!DOCTYPE html>" in page.text
+    refused = requests.get(
+        live_server.url + "/doc/organization/encc", headers={"Accept": "image/png"}, timeout=10
+    )
+    assert refused.status_code == 406 and "text/turtle" in refused.json()["detail"]
+
+
+def test_workers_answer_alike_under_concurrency(live_server: LiveServer) -> None:
+    url = live_server.url + "/doc/place/zagrzeb.jsonld"
+
+    def fetch(_: int) -> tuple[int, str, bytes]:
+        response = requests.get(url, timeout=30)
+        return response.status_code, response.headers["ETag"], response.content
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(fetch, range(40)))
+    assert {a[0] for a in answers} == {200}
+    assert len({a[1] for a in answers}) == 1  # one strong ETag ...
+    assert len({a[2] for a in answers}) == 1  # ... for one byte sequence, whichever worker
+
+
+def test_pages_are_valid_html5(live_server: LiveServer, tmp_path: Path) -> None:
+    pages = {
+        "home-pl": ("/", "pl"),
+        "home-en": ("/", "en"),
+        "organisation": ("/doc/organization/encc", "pl"),
+        "membership": ("/doc/membership/encc/centrum-kultury-podgorza", "en"),
+        "place": ("/doc/place/koszyce", "pl"),
+        "quote": ("/doc/quote/encc-founded", "en"),
+        "vocabulary": ("/def/ckp", "pl"),
+        "dataset": ("/doc/dataset/instytucje-partnerskie", "en"),
+        "not-found": ("/id/organization/nobody", "pl"),
+    }
+    files = []
+    for name, (path, lang) in pages.items():
+        response = requests.get(
+            live_server.url + path,
+            timeout=10,
+            headers={"Accept": "text/html", "Accept-Language": lang},
+        )
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8", name
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(response.content)
+        files.append(str(target))
+    java = shutil.which("java")
+    assert java and VNU.is_file(), "make test installs Java and vnu-jar"
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    assert messages == [], messages
+
+
+def test_server_refuses_to_start_on_invalid_data(tmp_path: Path) -> None:
+    broken = tmp_path / "data"
+    shutil.copytree(ROOT / "data", broken)
+    page = broken / "page.ttl"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            'time:inXSDgYearMonth "2020-09"^^xsd:gYearMonth',
+            'time:inXSDgYearMonth "2018-09"^^xsd:gYearMonth',
+        ),
+        encoding="utf-8",
+    )
+    server = LiveServer("--data", str(broken), "--workers", "1")
+    try:
+        code = server.process.wait(60)
+        err = server.output()
+    finally:
+        server.stop()
+    assert code == 1
+    assert "the data does not validate; not serving it" in err
+    assert "ckps:IntervalShape" in err
+    with pytest.raises(requests.ConnectionError):
+        requests.get(server.url + "/", timeout=2)

@@ -1,0 +1,115 @@
+"""The publication: built once per data version; context, labels and caches complete."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+import pytest
+
+from ckpld.config import Settings
+from ckpld.publication import LRU, Publication, _version, publish
+from ckpld.sources import Dataset
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def publication(settings: Settings) -> Publication:
+    return publish(settings)
+
+
+def used_terms(dataset: Dataset) -> tuple[set[str], set[str]]:
+    predicates = {q.predicate.value for q in dataset.quads}
+    classes = {
+        q.object.value
+        for q in dataset.quads
+        if q.predicate.value.endswith("22-rdf-syntax-ns#type")
+        and isinstance(q.object, ox.NamedNode)
+    }
+    return predicates, classes
+
+
+def expand(term: str, context: dict[str, str | dict[str, str]]) -> str:
+    prefix, _, local = term.partition(":")
+    namespace = context[prefix]
+    assert isinstance(namespace, str)
+    return namespace + local
+
+
+def test_the_context_has_a_short_key_for_every_term_in_use(publication: Publication) -> None:
+    context = publication.context
+    mapped = {
+        expand(v if isinstance(v, str) else v["@id"], context)
+        for k, v in context.items()
+        if not k.startswith("@")
+        and (not isinstance(v, str) or ":" in v)
+        and (isinstance(v, dict) or not v.startswith("http"))
+    }
+    predicates, classes = used_terms(publication.dataset)
+    predicates.discard("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")  # "type"
+    assert sorted(predicates - mapped) == []
+    assert sorted(classes - mapped) == []
+
+
+def test_every_term_in_use_has_labels_in_both_languages(publication: Publication) -> None:
+    predicates, classes = used_terms(publication.dataset)
+    missing = [
+        t for t in sorted(predicates | classes) if set(publication.labels.get(t, {})) < {"pl", "en"}
+    ]
+    assert missing == []
+
+
+def test_version_follows_the_content_not_the_files(
+    settings: Settings, publication: Publication
+) -> None:
+    quads = publication.dataset.quads
+    assert _version(quads) == publication.version
+    assert _version(tuple(reversed(quads))) == publication.version
+    changed = (
+        *quads[:-1],
+        ox.Quad(
+            quads[-1].subject, quads[-1].predicate, ox.Literal("changed"), quads[-1].graph_name
+        ),
+    )
+    assert _version(changed) != publication.version
+
+
+def test_modified_comes_from_the_setting_or_the_files(settings: Settings) -> None:
+    fixed = publish(replace(settings, modified="2026-03-01T12:00:00", validate_on_start=False))
+    assert fixed.modified == datetime(2026, 3, 1, 12, tzinfo=UTC)
+    newest = max((ROOT / "data").glob("*.ttl"), key=lambda p: p.stat().st_mtime)
+    from_files = publish(replace(settings, validate_on_start=False))
+    assert from_files.modified.timestamp() >= int(newest.stat().st_mtime) - 1
+
+
+def test_dataset_description_counts_from_the_store(publication: Publication) -> None:
+    answer = publication.store.query(
+        "SELECT ?n WHERE { GRAPH ?g { ?d <http://rdfs.org/ns/void#triples> ?n ; a "
+        "<http://rdfs.org/ns/void#Dataset> ; <http://purl.org/dc/terms/publisher> ?p } }"
+    )
+    counts = {int(row[0].value) for row in answer.rows}  # type: ignore[union-attr]
+    assert publication.statistics.triples in counts
+
+
+def test_lru_keeps_the_newest_entries() -> None:
+    cache: LRU[int] = LRU(2)
+    made = []
+
+    def make(value: int):  # type: ignore[no-untyped-def]
+        return lambda: made.append(value) or value
+
+    assert cache.get(("a",), make(1)) == 1
+    assert cache.get(("b",), make(2)) == 2
+    assert cache.get(("a",), make(9)) == 1  # hit, and now most recent
+    assert cache.get(("c",), make(3)) == 3  # evicts b
+    assert cache.get(("b",), make(4)) == 4
+    assert made == [1, 2, 3, 4]
+    nothing: LRU[int] = LRU(0)
+    assert nothing.get(("a",), make(5)) == 5 and nothing.get(("a",), make(6)) == 6
+
+
+def test_context_file_is_plain_json() -> None:
+    document = json.loads((ROOT / "ontology" / "jsonld-context.json").read_text(encoding="utf-8"))
+    assert set(document) == {"@context"}

@@ -1,0 +1,450 @@
+"""Dereferencing over the Flask test client: 303s, formats, headers, caching, errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import brotli
+import pyoxigraph as ox
+import pytest
+import rdflib
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib.compare import isomorphic
+
+from ckpld import documents
+from ckpld.app import create_app
+from ckpld.config import Settings
+from ckpld.errors import DataInvalidError
+from ckpld.formats import RDF_FORMATS
+from ckpld.sources import Dataset
+from tests.conftest import ROOT
+
+RDFLIB_NAMES = {
+    "turtle": "turtle",
+    "jsonld": "json-ld",
+    "ntriples": "nt",
+    "rdfxml": "xml",
+    "trig": "trig",
+    "nquads": "nquads",
+}
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> Flask:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def minted(settings: Settings, dataset: Dataset) -> list[str]:
+    """Every thing IRI of the data (fragments dropped), as server paths."""
+    paths = {
+        "/" + t.value[len(settings.base_iri) :].split("#")[0]
+        for q in dataset.quads
+        for t in (q.subject, q.object)
+        if isinstance(t, ox.NamedNode) and t.value.startswith(settings.base_iri + "id/")
+    }
+    return sorted(paths)
+
+
+def parse(body: bytes, fmt: str, context: dict | None = None) -> rdflib.Graph:
+    """A body as a graph (the union, for dataset formats); JSON-LD with its context inline."""
+    if fmt == "jsonld":
+        document = json.loads(body)
+        document["@context"] = context
+        body = json.dumps(document).encode()
+    if fmt in ("trig", "nquads"):
+        dataset = rdflib.Dataset()
+        dataset.parse(data=body, format=RDFLIB_NAMES[fmt])
+        union = rdflib.Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            union.add((s, p, o))
+        return union
+    return rdflib.Graph().parse(data=body, format=RDFLIB_NAMES[fmt])
+
+
+def test_every_minted_iri_dereferences(
+    client: FlaskClient, settings: Settings, dataset: Dataset
+) -> None:
+    paths = minted(settings, dataset)
+    assert len(paths) > 80
+    for path in paths:
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 303, path
+        assert response.headers["Location"] == "/doc/" + path[len("/id/") :]
+        document = client.get(response.headers["Location"], headers={"Accept": "text/turtle"})
+        assert document.status_code == 200, path
+        graph = rdflib.Graph().parse(data=document.data, format="turtle")
+        topic = rdflib.URIRef(settings.base_iri + path[1:])
+        assert (topic, None, None) in graph, path
+
+
+def test_the_303_keeps_the_query_string(client: FlaskClient) -> None:
+    response = client.get("/id/organization/encc?lang=pl&_format=ttl")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/doc/organization/encc?lang=pl&_format=ttl"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/doc/organization/encc",
+        "/doc/membership/encc/centrum-kultury-podgorza",
+        "/def/ckp",
+        "/graph/enrichment",
+    ],
+)
+def test_every_format_says_the_same(client: FlaskClient, path: str) -> None:
+    context = json.loads(client.get("/context.jsonld").data)["@context"]
+    graphs = {}
+    for fmt in RDF_FORMATS:
+        response = client.get(f"{path}.{fmt.suffix}")
+        assert response.status_code == 200, fmt.name
+        assert response.mimetype == fmt.media_type
+        graphs[fmt.name] = parse(response.data, fmt.name, context)
+    reference = graphs.pop("turtle")
+    assert len(reference) > 10
+    for name, graph in graphs.items():
+        assert isomorphic(graph, reference), name
+
+
+def test_a_document_holds_what_a_client_needs(client: FlaskClient, settings: Settings) -> None:
+    base = settings.base_iri
+    graph = rdflib.Graph().parse(
+        data=client.get("/doc/membership/encc/centrum-kultury-podgorza.ttl").data, format="turtle"
+    )
+    topic = rdflib.URIRef(base + "id/membership/encc/centrum-kultury-podgorza")
+    document = rdflib.URIRef(base + "doc/membership/encc/centrum-kultury-podgorza")
+    foaf = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dct = rdflib.Namespace("http://purl.org/dc/terms/")
+    time = rdflib.Namespace("http://www.w3.org/2006/time#")
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    # the document's own metadata
+    assert (document, foaf.primaryTopic, topic) in graph
+    assert (document, void.inDataset, rdflib.URIRef(settings.dataset_iri)) in graph
+    assert (document, dct.license, rdflib.URIRef(settings.license)) in graph
+    assert graph.value(document, dct.modified).datatype == rdflib.XSD.dateTime
+    # the nodes it owns (interval and instants, with year-month precision kept)
+    beginning = rdflib.URIRef(str(topic) + "#beginning")
+    assert graph.value(beginning, time.inXSDgYearMonth) == rdflib.Literal(
+        "2019-04", datatype=rdflib.XSD.gYearMonth
+    )
+    # the quoted words it comes from
+    words = {str(o) for o in graph.objects(None, oa.exact)}
+    assert any(w.startswith("Od kwietnia 2019 roku do września 2020 roku") for w in words)
+    # labels of what it links to
+    encc = rdflib.URIRef(base + "id/organization/encc")
+    names = set(graph.objects(encc, rdflib.URIRef("https://schema.org/name")))
+    assert rdflib.Literal("European Network of Cultural Centres", lang="en") in names
+
+
+def test_trig_keeps_the_graph_each_statement_comes_from(
+    client: FlaskClient, settings: Settings
+) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=client.get("/doc/place/wilno.trig").data, format="trig")
+    wilno = rdflib.URIRef(settings.base_iri + "id/place/wilno")
+    schema_name = rdflib.URIRef("https://schema.org/name")
+    where = {str(g.identifier): set(g.objects(wilno, schema_name)) for g in dataset.graphs()}
+    assert rdflib.Literal("Wilno", lang="pl") in where[settings.graph_iri("page")]
+    assert rdflib.Literal("Vilnius", lang="en") in where[settings.graph_iri("enrichment")]
+
+
+def test_negotiated_response_headers(client: FlaskClient, settings: Settings) -> None:
+    response = client.get("/doc/place/wilno", headers={"Accept": "application/ld+json"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/ld+json"
+    assert response.headers["Content-Location"] == "/doc/place/wilno.jsonld"
+    assert "Accept" in response.headers["Vary"]
+    links = response.headers["Link"]
+    assert '</doc/place/wilno.ttl>; rel="alternate"; type="text/turtle"' in links
+    assert '</doc/place/wilno.html>; rel="alternate"; type="text/html"' in links
+    assert f'<{settings.base_iri}doc/place/wilno>; rel="canonical"' in links
+    assert "/doc/place/wilno.jsonld>" not in links
+    assert (
+        client.get("/doc/place/wilno.ttl").headers["Content-Type"] == "text/turtle; charset=utf-8"
+    )
+    assert client.get("/doc/place/wilno.html").headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("_format=nt", "application/n-triples"),
+        ("_format=rdfxml", "application/rdf+xml"),
+        ("_mediatype=application/trig", "application/trig"),
+        ("format=jsonld", "application/ld+json"),
+    ],
+)
+def test_url_overrides_beat_accept(client: FlaskClient, query: str, expected: str) -> None:
+    response = client.get(f"/doc/place/wilno?{query}", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.mimetype == expected
+
+
+def test_json_ld_is_compact_with_a_published_context(client: FlaskClient) -> None:
+    document = json.loads(client.get("/doc/place/wilno.jsonld").data)
+    assert document["@context"] == "http://localhost/context.jsonld"
+    [wilno] = [
+        n
+        for n in document["@graph"]
+        if n.get("id") in ("place:wilno", "https://dane.ckpodgorza.pl/id/place/wilno")
+    ]
+    assert wilno["name"] == {"pl": "Wilno", "en": "Vilnius"}
+    context = json.loads(client.get("/context.jsonld").data)["@context"]
+    assert context["ckp"].endswith("/def/ckp#")
+    assert context["name"] == {"@id": "schema:name", "@container": "@language"}
+
+
+def test_conditional_requests(client: FlaskClient) -> None:
+    first = client.get("/doc/place/wilno.ttl")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert first.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get("/doc/place/wilno.ttl", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get(
+            "/doc/place/wilno.ttl", headers={"If-None-Match": f'"other", W/{etag}'}
+        ).status_code
+        == 304
+    )
+    assert (
+        client.get("/doc/place/wilno.ttl", headers={"If-None-Match": '"other"'}).status_code == 200
+    )
+    assert (
+        client.get("/doc/place/wilno.ttl", headers={"If-Modified-Since": modified}).status_code
+        == 304
+    )
+    assert (
+        client.get(
+            "/doc/place/wilno.ttl", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+        ).status_code
+        == 200
+    )
+    other = client.get("/doc/place/wilno.nt").headers["ETag"]
+    assert other != etag
+    not_modified = client.get("/doc/place/wilno.ttl", headers={"If-None-Match": etag})
+    assert not_modified.data == b"" and not_modified.headers["ETag"] == etag
+
+
+def test_head_has_the_headers_and_no_body(client: FlaskClient) -> None:
+    get = client.get("/doc/place/wilno.ttl")
+    head = client.head("/doc/place/wilno.ttl")
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]
+
+
+@pytest.mark.parametrize(
+    ("coding", "decode"), [("gzip", gzip.decompress), ("br", brotli.decompress)]
+)
+def test_compression(client: FlaskClient, coding: str, decode) -> None:  # type: ignore[no-untyped-def]
+    plain = client.get("/doc/organization/encc.ttl")
+    packed = client.get("/doc/organization/encc.ttl", headers={"Accept-Encoding": coding})
+    assert packed.headers["Content-Encoding"] == coding
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert decode(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data)
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    # the compressed variant is still recognised as current
+    again = client.get(
+        "/doc/organization/encc.ttl",
+        headers={"Accept-Encoding": coding, "If-None-Match": packed.headers["ETag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_cors(client: FlaskClient) -> None:
+    assert client.get("/doc/place/wilno.ttl").headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/id/nothing/here").headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/doc/place/wilno",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "accept",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Accept" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in preflight.headers
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/organization/nobody",
+        "/doc/organization/nobody",
+        "/doc/organization/encc.foo",
+        "/def/nothing",
+        "/graph/nothing",
+        "/source/nothing.txt",
+        "/nowhere",
+        "/id/%3E%7B%7D",
+        "/source/..%2F..%2Fpyproject.toml",
+        "/data.xyz",
+    ],
+)
+def test_unknown_paths_are_404_in_the_negotiated_format(client: FlaskClient, path: str) -> None:
+    problem = client.get(path, headers={"Accept": "application/json"})
+    assert problem.status_code == 404
+    assert problem.mimetype == "application/problem+json"
+    body = json.loads(problem.data)
+    assert body["status"] == 404 and body["title"].lower() == "not found" and body["detail"]
+    page = client.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert b"404" in page.data and b"Traceback" not in page.data
+
+
+def test_unacceptable_types_get_406_listing_what_is_available(client: FlaskClient) -> None:
+    response = client.get("/doc/place/wilno", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.mimetype == "application/problem+json"
+    detail = json.loads(response.data)["detail"]
+    for media in ("text/turtle", "application/ld+json", "application/rdf+xml", "text/html"):
+        assert media in detail
+    assert client.get("/doc/place/wilno?_format=csv").status_code == 406
+
+
+def test_whole_dataset_graphs_and_sources(
+    client: FlaskClient, dataset: Dataset, settings: Settings
+) -> None:
+    quads = rdflib.Dataset()
+    quads.parse(data=client.get("/data.nq").data, format="nquads")
+    names = {str(g.identifier) for g in quads.contexts()}
+    for graph in ("page", "enrichment", "vocabulary", "metadata"):
+        assert settings.graph_iri(graph) in names
+    page = rdflib.Graph().parse(data=client.get("/graph/page.nt").data, format="nt")
+    assert len(page) == sum(
+        1 for q in dataset.quads if q.graph_name.value == settings.graph_iri("page")
+    )
+    text = client.get("/source/instytucje-partnerskie.txt")
+    assert text.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert text.data == (ROOT / "data" / "source" / "instytucje-partnerskie.txt").read_bytes()
+    shapes = rdflib.Graph().parse(data=client.get("/def/shapes.ttl").data, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert len(set(shapes.subjects(rdflib.RDF.type, sh.NodeShape))) > 20
+
+
+def test_vocabulary_is_one_document_of_hash_terms(client: FlaskClient, settings: Settings) -> None:
+    graph = rdflib.Graph().parse(data=client.get("/def/ckp.ttl").data, format="turtle")
+    partnership = rdflib.URIRef(settings.base_iri + "def/ckp#Partnership")
+    assert (partnership, rdflib.RDFS.label, rdflib.Literal("partnership", lang="en")) in graph
+    html = client.get("/def/ckp", headers={"Accept": "text/html", "Accept-Language": "pl"})
+    assert "partnerstwo" in html.get_data(as_text=True)
+
+
+def test_dataset_description(client: FlaskClient, settings: Settings) -> None:
+    response = client.get("/id/dataset/instytucje-partnerskie", headers={"Accept": "text/turtle"})
+    assert response.status_code == 303
+    graph = rdflib.Graph().parse(
+        data=client.get(response.headers["Location"] + ".ttl").data, format="turtle"
+    )
+    dataset = rdflib.URIRef(settings.dataset_iri)
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    assert int(graph.value(dataset, void.triples)) > 1000
+    dumps = set(graph.objects(dataset, void.dataDump))
+    assert rdflib.URIRef(settings.base_iri + "data.trig") in dumps
+    assert client.get("/data.trig").status_code == 200
+
+
+def test_home_page_and_rdf_clients(client: FlaskClient) -> None:
+    page = client.get("/", headers={"Accept": "text/html", "Accept-Language": "pl"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<html lang="pl">' in html
+    assert html.count('href="/id/organization/') >= 6
+    assert "Dom Kultury Polskiej w Wilnie" in html and "Zagrzeb" in html
+    rdf = client.get("/", headers={"Accept": "text/turtle"})
+    assert rdf.status_code == 303
+    assert rdf.headers["Location"] == "/doc/dataset/instytucje-partnerskie"
+
+
+def test_resource_page(client: FlaskClient, settings: Settings) -> None:
+    response = client.get(
+        "/doc/membership/encc/centrum-kultury-podgorza",
+        headers={"Accept": FIREFOX, "Accept-Language": "en"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="en">' in html
+    assert "<title>CKP&#39;s membership of the European Network of Cultural Centres" in html
+    assert 'href="/id/organization/encc"' in html  # links stay on this server
+    assert 'id="interval"' in html  # owned parts are anchors: /id/…#interval lands there
+    assert "Od kwietnia 2019 roku do września 2020 roku" in html  # the quoted words
+    assert '<link rel="alternate" type="text/turtle"' in html
+    assert f'<link rel="canonical" href="{settings.base_iri}doc/membership/' in html
+    polish = client.get(
+        "/doc/membership/encc/centrum-kultury-podgorza?lang=pl",
+        headers={"Accept": FIREFOX, "Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert '<html lang="pl">' in polish and "Członkostwo CKP" in polish
+    assert 'href="/id/organization/encc?lang=pl"' in polish  # the chosen language is kept
+
+
+def test_schema_org_json_ld_for_search_engines(client: FlaskClient) -> None:
+    html = client.get("/doc/organization/encc.html").get_data(as_text=True)
+    embedded = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    item = json.loads(embedded)
+    assert item["@context"] == "https://schema.org"
+    assert item["@type"] == "Organization"
+    assert {"@value": "European Network of Cultural Centres", "@language": "en"} in item["name"]
+    assert item["location"]["name"]  # linked resources carry their names
+    assert "</" not in embedded  # nothing in the data can close the script element
+
+
+def test_output_keeps_canonical_iris_whatever_the_host(app: Flask, settings: Settings) -> None:
+    client = app.test_client()
+    body = client.get("/doc/place/wilno.ttl", base_url="http://127.0.0.1:5555").get_data(
+        as_text=True
+    )
+    assert settings.base_iri + "id/place/" in body
+    assert "127.0.0.1" not in body
+
+
+def test_each_document_is_rendered_once(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = documents.render
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[1].name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("ckpld.views.resource.render", counting)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/doc/place/kijow.rdf").status_code == 200
+    assert calls == ["rdfxml"]
+
+
+def test_server_refuses_invalid_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "source").mkdir()
+    (data / "page.ttl").write_text(
+        (ROOT / "data" / "page.ttl")
+        .read_text(encoding="utf-8")
+        .replace(
+            'schema:foundingDate "1994"^^xsd:gYear',
+            'schema:foundingDate "1994-01-01T00:00:00"^^xsd:dateTime',
+        ),
+        encoding="utf-8",
+    )
+    (data / "source" / "instytucje-partnerskie.txt").write_bytes(
+        (ROOT / "data" / "source" / "instytucje-partnerskie.txt").read_bytes()
+    )
+    settings = Settings.from_mapping(
+        {"data_dir": str(data), "source_dir": str(data / "source")}, ROOT
+    )
+    with pytest.raises(DataInvalidError, match="FoundingDatePrecision"):
+        create_app(settings)
+
+
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
