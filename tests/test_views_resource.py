@@ -191,7 +191,8 @@ def test_url_overrides_beat_accept(client: FlaskClient, query: str, expected: st
 
 def test_json_ld_is_compact_with_a_published_context(client: FlaskClient) -> None:
     document = json.loads(client.get("/doc/place/wilno.jsonld").data)
-    assert document["@context"] == "http://localhost/context.jsonld"
+    # canonical, like every IRI in RDF output: never the address this request happened to use
+    assert document["@context"] == "https://dane.ckpodgorza.pl/context.jsonld"
     [wilno] = [
         n
         for n in document["@graph"]
@@ -387,6 +388,9 @@ def test_resource_page(client: FlaskClient, settings: Settings) -> None:
     ).get_data(as_text=True)
     assert '<html lang="pl">' in polish and "Członkostwo CKP" in polish
     assert 'href="/id/organization/encc?lang=pl"' in polish  # the chosen language is kept
+    unknown = client.get("/doc/membership/encc/centrum-kultury-podgorza?lang=xx",
+                         headers={"Accept": FIREFOX, "Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in unknown and "?lang=" not in unknown.split("<main>")[1]
 
 
 def test_schema_org_json_ld_for_search_engines(client: FlaskClient) -> None:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ckpld.conneg import language, negotiate
+from ckpld.conneg import LANGUAGES, language, negotiate
 from ckpld.documents import internal_query
 from ckpld.errors import NotAcceptableError
 from ckpld.formats import HTML
@@ -67,7 +67,8 @@ def home() -> WerkzeugResponse:
         return response
     forced = request.args.get("lang")
     lang = language(request.headers.get("Accept-Language"), forced)
-    rep = pub.cache.get(("home", lang, bool(forced)), lambda: _home(lang, bool(forced)))
+    keep = forced in LANGUAGES
+    rep = pub.cache.get(("home", lang, keep), lambda: _home(lang, keep))
     return respond(rep, request, pub.settings.cache_max_age)
 
 

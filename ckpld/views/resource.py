@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
@@ -10,7 +9,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ckpld.conneg import alternates, language, negotiate, override_of
+from ckpld.conneg import LANGUAGES, alternates, language, negotiate, override_of
 from ckpld.documents import (
     Description,
     describe,
@@ -151,12 +150,9 @@ def _negotiated(
         raise NotAcceptableError(f"this resource is available as: {available}")
     forced = request.args.get("lang")
     lang = language(request.headers.get("Accept-Language"), forced) if chosen is HTML else ""
-    keep_lang = bool(forced) and chosen is HTML
-    context_url = request.url_root + "context.jsonld" if chosen.name == "jsonld" else ""
-    key = ("doc", path, chosen.name, lang, keep_lang, context_url)
-    rep = pub.cache.get(
-        key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang, context_url)
-    )
+    keep_lang = forced in LANGUAGES and chosen is HTML
+    key = ("doc", path, chosen.name, lang, keep_lang)
+    rep = pub.cache.get(key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang))
     return respond(rep, request, pub.settings.cache_max_age)
 
 
@@ -168,19 +164,17 @@ def _represent(
     desc: Description,
     lang: str,
     keep_lang: bool,
-    context_url: str,
 ) -> Representation:
     if fmt is HTML:
         body = _html(pub, desc, path, offers, lang, keep_lang).encode()
     else:
+        context_url = pub.settings.base_iri + "context.jsonld"  # canonical, like every IRI
         body = render(desc.all_quads(), fmt, pub.prefixes, pub.context, context_url)
     vary = ["Accept"] + (["Accept-Language"] if HTML in offers and not keep_lang else [])
     links = [*alternates(path, offers, fmt), f'<{desc.document}>; rel="canonical"']
     etag = (
         f"{pub.etag_base}-{fmt.suffix}" + (f"-{lang}" if lang else "") + ("-l" if keep_lang else "")
     )
-    if context_url:  # the JSON-LD names its context by this server's address
-        etag += "-" + hashlib.sha256(context_url.encode()).hexdigest()[:8]
     return Representation(
         body, media_type(fmt), etag, pub.modified, tuple(vary), tuple(links), f"{path}.{fmt.suffix}"
     )
