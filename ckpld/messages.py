@@ -31,6 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "yes": {"pl": "tak", "en": "yes"},
     "no": {"pl": "nie", "en": "no"},
     "explore": {"pl": "Przeglądaj i pobieraj", "en": "Explore and download"},
+    "triples": {"pl": "trójek RDF", "en": "RDF triples"},
     "whole_dataset": {"pl": "Cały zbiór danych", "en": "The whole dataset"},
     "vocabulary": {"pl": "Słownik ckpld", "en": "The ckpld vocabulary"},
     "shapes": {"pl": "Kształty SHACL", "en": "SHACL shapes"},

@@ -27,19 +27,23 @@ _FIRST = (
     "def/ckp#nameAsOnPage",
 )
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes a reader needs no hint for (language-tagged strings show their language instead).
 _PLAIN_TYPES = {
-    _XSD + t
-    for t in (
-        "string",
-        "integer",
-        "gYear",
-        "gYearMonth",
-        "date",
-        "dateTime",
-        "decimal",
-        "boolean",
-        "anyURI",
-    )
+    *(
+        _XSD + t
+        for t in (
+            "string",
+            "integer",
+            "gYear",
+            "gYearMonth",
+            "date",
+            "dateTime",
+            "decimal",
+            "boolean",
+            "anyURI",
+        )
+    ),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
 }
 
 
@@ -217,7 +221,15 @@ def schema_org_json(desc: Description, labeller: Labeller) -> str:
 
 
 def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None) -> Node:
-    types = [labeller.value(q.object) for q in quads if q.predicate.value == RDF_TYPE]
+    # classes of two vocabularies can share a name (org: and schema: Organization): show it once
+    types = list(
+        {
+            v.text: v
+            for q in quads
+            if q.predicate.value == RDF_TYPE
+            for v in [labeller.value(q.object)]
+        }.values()
+    )
     grouped: dict[str, list[Value]] = {}
     for q in quads:
         # types are shown apart; what a node is derived from is shown as quotes and evidence

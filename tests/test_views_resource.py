@@ -379,6 +379,9 @@ def test_resource_page(client: FlaskClient, settings: Settings) -> None:
     assert "<title>CKP&#39;s membership of the European Network of Cultural Centres" in html
     assert 'href="/id/organization/encc"' in html  # links stay on this server
     assert 'id="interval"' in html  # owned parts are anchors: /id/…#interval lands there
+    assert "langString" not in html  # a language tag is shown, not the datatype
+    organisation = client.get("/doc/organization/encc.html?lang=en").get_data(as_text=True)
+    assert organisation.count(">organisation</a>") == 1  # org: and schema: classes shown once
     assert "Od kwietnia 2019 roku do września 2020 roku" in html  # the quoted words
     assert '<link rel="alternate" type="text/turtle"' in html
     assert f'<link rel="canonical" href="{settings.base_iri}doc/membership/' in html
@@ -388,8 +391,10 @@ def test_resource_page(client: FlaskClient, settings: Settings) -> None:
     ).get_data(as_text=True)
     assert '<html lang="pl">' in polish and "Członkostwo CKP" in polish
     assert 'href="/id/organization/encc?lang=pl"' in polish  # the chosen language is kept
-    unknown = client.get("/doc/membership/encc/centrum-kultury-podgorza?lang=xx",
-                         headers={"Accept": FIREFOX, "Accept-Language": "en"}).get_data(as_text=True)
+    unknown = client.get(
+        "/doc/membership/encc/centrum-kultury-podgorza?lang=xx",
+        headers={"Accept": FIREFOX, "Accept-Language": "en"},
+    ).get_data(as_text=True)
     assert '<html lang="en">' in unknown and "?lang=" not in unknown.split("<main>")[1]
 
 
