@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -68,6 +69,25 @@ def test_syntax_errors_say_file_and_line(
     assert caught.value.line == line
     assert str(caught.value.path).endswith(name)
     assert caught.value.detail.startswith(f"{caught.value.path}:{line}:")
+
+
+def test_json_ld_remote_contexts_are_never_fetched(settings: Settings, tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    data = tmp_path / "remote.jsonld"
+    data.write_text(
+        f'{{"@context": "http://127.0.0.1:{port}/context.jsonld", '
+        f'"@id": "http://example.org/a", "name": "A"}}',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataSyntaxError, match="remote context"):
+        load(settings, [data])
+    with pytest.raises(TimeoutError):
+        listener.accept()  # nobody came to fetch it
+    listener.close()
 
 
 def test_unreadable_inputs(settings: Settings, tmp_path: Path) -> None:

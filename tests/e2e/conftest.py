@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -34,7 +36,13 @@ class LiveServer:
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group: stop() ends reloader children too
         )
 
     def output(self) -> str:
@@ -61,12 +69,14 @@ class LiveServer:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # anything left in the group
         self.log.close()
 
 

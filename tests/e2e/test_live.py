@@ -113,6 +113,37 @@ def test_every_iri_303s_to_a_document_in_every_format(
             assert isomorphic(graph, reference), (path, name)
 
 
+def test_every_other_published_iri_answers(live_server: LiveServer, settings: Settings) -> None:
+    # Vocabulary terms, shapes, graphs, dumps, archived pages: every IRI under the base that the
+    # server itself publishes (in /data.nq), fragment dropped, answers 200 (after any 303).
+    quads = ox.parse(
+        requests.get(live_server.url + "/data.nq", timeout=30).content, format=ox.RdfFormat.N_QUADS
+    )
+    iris = {
+        t.value.split("#")[0]
+        for q in quads
+        for t in (q.subject, q.predicate, q.object, q.graph_name)
+        if isinstance(t, ox.NamedNode) and t.value.startswith(settings.base_iri)
+    }
+    others = sorted(i for i in iris if not i.startswith(settings.base_iri + "id/"))
+    assert {"def/ckp", "graph/page", "data.trig", "source/instytucje-partnerskie.txt"} <= {
+        i[len(settings.base_iri) :] for i in others
+    }
+    for iri in others:
+        response = requests.get(live_server.url + "/" + iri[len(settings.base_iri) :], timeout=10)
+        assert response.status_code == 200, iri
+
+
+def test_dev_server_starts(tmp_path: Path) -> None:
+    server = LiveServer("--dev")
+    try:
+        server.wait_until_ready()
+        response = requests.get(server.url + "/doc/place/wilno.ttl", timeout=10)
+        assert response.status_code == 200
+    finally:
+        server.stop()
+
+
 def test_curl_as_in_the_readme(live_server: LiveServer, settings: Settings) -> None:
     done = subprocess.run(
         [
