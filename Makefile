@@ -8,16 +8,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Tools the test suite runs, as command:Debian-package (installed when the command is missing).
-APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless npm:npm
-VNU := node_modules/vnu-jar/build/dist/vnu.jar
+APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless
+# Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
+NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test install install-test system-python system-test clean
+.PHONY: run test install install-test system-python system-node system-test clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
-run: install
+run: install $(NPM_STAMP)
 	$(BIN)/ckpld serve
 
-test: install-test $(VNU)
+test: install-test $(NPM_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -53,8 +54,14 @@ system-test:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-# The Nu HTML checker, from the npm registry, as locked in package-lock.json.
-$(VNU): package.json package-lock.json | system-test
+# npm, to install the browser assets; Debian's package when missing.
+system-node:
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing npm from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+
+# --ignore-scripts: no package may run code at install time (vnu-jar's would fetch a Java runtime).
+$(NPM_STAMP): package.json package-lock.json | system-node
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 

@@ -14,7 +14,7 @@ from ckpld.errors import CkpldError
 from ckpld.formats import HTML, PROBLEM
 from ckpld.messages import text
 from ckpld.publication import publish
-from ckpld.views import home, resource
+from ckpld.views import home, resource, sparql
 
 logger = logging.getLogger("ckpld")
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["ckpld"] = publish(settings)
     app.register_blueprint(resource.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(sparql.bp)
     app.register_error_handler(CkpldError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

@@ -61,6 +61,26 @@ class Settings:
         default=4096,
         metadata={"help": "Rendered responses each worker keeps in memory (0: no cache)."},
     )
+    query_timeout: float = field(
+        default=10.0,
+        metadata={"help": "Seconds a SPARQL query may run before it is stopped (answer 503)."},
+    )
+    result_limit: int = field(
+        default=10000,
+        metadata={"help": "Most rows (or triples) a SPARQL answer carries; cuts are reported."},
+    )
+    query_max_length: int = field(
+        default=100000,
+        metadata={"help": "Longest SPARQL query accepted, in characters (longer: 413)."},
+    )
+    service_allowlist: tuple[str, ...] = field(
+        default=(),
+        metadata={"help": "Endpoints SPARQL SERVICE may call (comma-separated); empty: none."},
+    )
+    assets_dir: Path = field(
+        default=Path("node_modules"),
+        metadata={"help": "Where npm installed the query editor (@zazuko/yasgui)."},
+    )
     dataset_id: str = field(
         default="instytucje-partnerskie",
         metadata={"help": "Slug of the dataset's IRI, {base}id/dataset/{dataset_id}."},
@@ -92,6 +112,17 @@ class Settings:
         _check_range("workers", self.workers, 1, 256)
         _check_range("cache_max_age", self.cache_max_age, 0, 10**8)
         _check_range("cache_entries", self.cache_entries, 0, 10**7)
+        if not 0 < self.query_timeout <= 3600:
+            raise ConfigError(
+                f"query_timeout must be between 0 and 3600 s, got {self.query_timeout}"
+            )
+        _check_range("result_limit", self.result_limit, 1, 10**8)
+        _check_range("query_max_length", self.query_max_length, 100, 10**8)
+        for endpoint in self.service_allowlist:
+            if urlsplit(endpoint).scheme not in ("http", "https"):
+                raise ConfigError(
+                    f"service_allowlist entries must be http(s) IRIs, got {endpoint!r}"
+                )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.dataset_id):
             raise ConfigError(f"dataset_id must be a slug (a-z, 0-9, -), got {self.dataset_id!r}")
         if urlsplit(self.license).scheme not in ("http", "https"):
@@ -217,12 +248,29 @@ def _convert(name: str, kind: Any, value: Any) -> Any:
             return value
         if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
             return int(value)
+    if kind == "float":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str) and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value.strip()):
+            return float(value)
+    if kind == "tuple[str, ...]":
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
     if kind == "bool":
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in _BOOLEANS:
             return _BOOLEANS[value.strip().lower()]
-    word = {"Path": "path", "str": "string", "int": "whole number", "bool": "true or false"}
+    word = {
+        "Path": "path",
+        "str": "string",
+        "int": "whole number",
+        "bool": "true or false",
+        "float": "number",
+        "tuple[str, ...]": "list of strings",
+    }
     raise ConfigError(f"setting {name} must be a {word.get(kind, kind)}, got {value!r}")
 
 

@@ -57,10 +57,10 @@ def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
 
 
 def override_of(suffix: str | None, args: dict[str, str]) -> str | None:
-    """The explicit format choice of a request: URL suffix, then `_format`, then `_mediatype`."""
+    """The explicit format choice: URL suffix, then `_format`, `format`, `output`, `_mediatype`."""
     if suffix:
         return suffix
-    for key in ("_format", "format", "_mediatype"):
+    for key in ("_format", "format", "output", "_mediatype"):
         if args.get(key):
             return args[key]
     return None
@@ -87,10 +87,15 @@ def alternates(path: str, offers: Sequence[Format], chosen: Format | None = None
 
 
 def _named(value: str, offers: Sequence[Format]) -> Format | None:
-    """The offered format a name, suffix or media type stands for."""
-    value = value.lower()
-    media = value.split(";", 1)[0].strip()
-    for fmt in offers:
-        if value in (fmt.name, fmt.suffix) or media in fmt.media_types:
-            return fmt
+    """The offered format a name, suffix or media type stands for.
+
+    A comma-separated list (SPARQLWrapper sends `format=application/ld+json,application/x-json+ld`)
+    gives the first item that names an offered format.
+    """
+    for item in value.lower().split(","):
+        item = item.strip()
+        media = item.split(";", 1)[0].strip()
+        for fmt in offers:
+            if item in (fmt.name, fmt.suffix, *fmt.also) or media in fmt.media_types:
+                return fmt
     return None

@@ -57,6 +57,34 @@ class BadQueryError(CkpldError):
     title = "Bad SPARQL query"
 
 
+class ForbiddenQueryError(CkpldError):
+    """A query this endpoint will not run: an update, or a call to another service."""
+
+    status = 403
+    title = "Query not allowed"
+
+
+class PayloadTooLargeError(CkpldError):
+    """A request larger than the server accepts."""
+
+    status = 413
+    title = "Request too large"
+
+
+class UnsupportedMediaTypeError(CkpldError):
+    """A request body in a media type or character set the server does not read."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
+class QueryTimeoutError(CkpldError):
+    """A query ran out of time and was stopped; nothing partial is sent."""
+
+    status = 503
+    title = "Query timed out"
+
+
 class NotFoundError(CkpldError):
     """Nothing is published at this address."""
 

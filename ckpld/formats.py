@@ -32,6 +32,7 @@ class Format:
         rdf: pyoxigraph RDF format, for graph and dataset formats.
         results: pyoxigraph results format, for results formats.
         charset: True when the media type takes a `charset` parameter (sent as utf-8).
+        also: Other names clients use for it in `?format=` (e.g. SPARQLWrapper's `n3`).
     """
 
     name: str
@@ -43,6 +44,7 @@ class Format:
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
     charset: bool = False
+    also: tuple[str, ...] = ()
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -60,20 +62,22 @@ _W3C = "http://www.w3.org/ns/formats/"
 # fmt: off
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", "ttl", Kind.GRAPH, _W3C + "Turtle",
-           aliases=("application/x-turtle", "text/n3", "text/rdf+n3"), rdf=ox.RdfFormat.TURTLE,
-           charset=True),
+           aliases=("application/x-turtle", "text/n3", "text/rdf+n3", "application/turtle"),
+           rdf=ox.RdfFormat.TURTLE, charset=True, also=("n3",)),
     Format("jsonld", "application/ld+json", "jsonld", Kind.GRAPH, _W3C + "JSON-LD",
-           aliases=("application/json",), rdf=ox.RdfFormat.JSON_LD),
+           aliases=("application/json", "application/x-json+ld"), rdf=ox.RdfFormat.JSON_LD,
+           also=("json-ld",)),
     Format("ntriples", "application/n-triples", "nt", Kind.GRAPH, _W3C + "N-Triples",
            aliases=("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),
     Format("rdfxml", "application/rdf+xml", "rdf", Kind.GRAPH, _W3C + "RDF_XML",
-           rdf=ox.RdfFormat.RDF_XML, charset=True),
+           rdf=ox.RdfFormat.RDF_XML, charset=True, also=("rdf+xml", "xml")),
     Format("trig", "application/trig", "trig", Kind.DATASET, _W3C + "TriG",
            rdf=ox.RdfFormat.TRIG, charset=True),
     Format("nquads", "application/n-quads", "nq", Kind.DATASET, _W3C + "N-Quads",
            rdf=ox.RdfFormat.N_QUADS),
     Format("json", "application/sparql-results+json", "srj", Kind.RESULTS,
-           _W3C + "SPARQL_Results_JSON", results=ox.QueryResultsFormat.JSON),
+           _W3C + "SPARQL_Results_JSON", aliases=("application/json",),
+           results=ox.QueryResultsFormat.JSON),
     Format("xml", "application/sparql-results+xml", "srx", Kind.RESULTS,
            _W3C + "SPARQL_Results_XML", results=ox.QueryResultsFormat.XML, charset=True),
     Format("csv", "text/csv", "csv", Kind.RESULTS,

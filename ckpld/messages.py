@@ -43,6 +43,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The foreign partner institutions of Centrum Kultury Podgórza in Kraków as Linked "
         "Open Data. Every fact from CKP's page is here with its exact quote.",
     },
+    "results": {"pl": "Wyniki zapytania", "en": "Query results"},
+    "query_text": {"pl": "Zapytanie", "en": "Query"},
+    "run": {"pl": "Wykonaj", "en": "Run"},
+    "editor": {"pl": "Edytor zapytań SPARQL", "en": "SPARQL query editor"},
+    "editor_intro": {
+        "pl": "Zadaj pytanie danym w języku SPARQL. Przykłady poniżej pochodzą z książki zapytań; "
+        "adres punktu końcowego dla programów to /sparql.",
+        "en": "Ask the data in SPARQL. The examples below come from the query cookbook; programs "
+        "use the endpoint at /sparql.",
+    },
+    "examples": {"pl": "Książka zapytań", "en": "Query cookbook"},
+    "limits": {"pl": "Limity", "en": "Limits"},
+    "limits_text": {
+        "pl": "Zapytanie może trwać najwyżej {timeout} s i zwrócić najwyżej {limit} wierszy; "
+        "SERVICE i aktualizacje nie są przyjmowane.",
+        "en": "A query may run for at most {timeout} s and return at most {limit} rows; SERVICE "
+        "calls and updates are not accepted.",
+    },
+    "truncated": {
+        "pl": "Wynik obcięto do {limit} wierszy: zawęź zapytanie (LIMIT, OFFSET).",
+        "en": "The result was cut at {limit} rows: narrow the query (LIMIT, OFFSET).",
+    },
+    "no_rows": {"pl": "Brak wyników.", "en": "No results."},
+    "answer": {"pl": "Odpowiedź", "en": "Answer"},
+    "download": {"pl": "Pobierz wynik", "en": "Download the result"},
+    "open_editor": {"pl": "Otwórz w edytorze", "en": "Open in the editor"},
+    "query_file": {"pl": "Tekst zapytania", "en": "Query text"},
     "error": {"pl": "Błąd", "en": "Error"},
     "back_home": {"pl": "Wróć na stronę główną", "en": "Back to the home page"},
 }

@@ -116,3 +116,55 @@ def dataset_description(
 
 def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def service_description(
+    settings: Settings, stats: Statistics, endpoints: list[str], result_formats: list[str]
+) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint at `endpoints` (canonical and as used).
+
+    Args:
+        settings: For the base IRI, titles and the SERVICE allow-list.
+        stats: Triples per named graph, for `void:triples`.
+        endpoints: The endpoint's URLs: as the client used it, and the canonical one.
+        result_formats: W3C format IRIs the endpoint can answer in.
+    """
+    anchor = settings.base_iri + "sparql#"
+    service, dataset = ox.NamedNode(anchor + "service"), ox.NamedNode(anchor + "dataset")
+    default = ox.NamedNode(anchor + "default-graph")
+    triples = [
+        (service, _RDF + "type", ox.NamedNode(_SD + "Service")),
+        (service, _DCT + "title", ox.Literal(f"SPARQL: {settings.title_pl}", language="pl")),
+        (service, _DCT + "title", ox.Literal(f"SPARQL: {settings.title_en}", language="en")),
+        (service, _SD + "supportedLanguage", ox.NamedNode(_SD + "SPARQL11Query")),
+        (service, _SD + "feature", ox.NamedNode(_SD + "UnionDefaultGraph")),
+        (
+            service,
+            _SD + "defaultEntailmentRegime",
+            ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        (service, _SD + "defaultDataset", dataset),
+        (service, _RDFS + "seeAlso", ox.NamedNode(settings.dataset_iri)),
+        (dataset, _RDF + "type", ox.NamedNode(_SD + "Dataset")),
+        (dataset, _SD + "defaultGraph", default),
+        (default, _RDF + "type", ox.NamedNode(_SD + "Graph")),
+        (default, _VOID + "triples", _integer(stats.triples)),
+    ]
+    if settings.service_allowlist:
+        triples.append((service, _SD + "feature", ox.NamedNode(_SD + "BasicFederatedQuery")))
+    triples += [(service, _SD + "endpoint", ox.NamedNode(url)) for url in dict.fromkeys(endpoints)]
+    triples += [(service, _SD + "resultFormat", ox.NamedNode(f)) for f in result_formats]
+    for graph, count in stats.graphs.items():
+        name = ox.NamedNode(anchor + "graph-" + graph.rsplit("/", 1)[-1])
+        triples += [
+            (dataset, _SD + "namedGraph", name),
+            (name, _RDF + "type", ox.NamedNode(_SD + "NamedGraph")),
+            (name, _SD + "name", ox.NamedNode(graph)),
+            (name, _SD + "graph", ox.NamedNode(graph)),
+            (ox.NamedNode(graph), _RDF + "type", ox.NamedNode(_SD + "Graph")),
+            (ox.NamedNode(graph), _VOID + "triples", _integer(count)),
+        ]
+    return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples]  # type: ignore[arg-type]

@@ -19,6 +19,8 @@ STANDARD: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "oa": "http://www.w3.org/ns/oa#",
     "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
     "wd": "http://www.wikidata.org/entity/",
     "eucountry": "http://publications.europa.eu/resource/authority/country/",
     "eulang": "http://publications.europa.eu/resource/authority/language/",

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import rdflib
 
 from ckpld.config import Settings
+from ckpld.cookbook import Recipe, read_cookbook
 from ckpld.errors import DataInvalidError
 from ckpld.metadata import Statistics, dataset_description, statistics
 from ckpld.namespaces import prefixes
@@ -38,14 +39,22 @@ class LRU(Generic[T]):
         self._items: OrderedDict[tuple[Any, ...], T] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-        """The cached value for `key`, made (outside the lock) when absent."""
+    def get(
+        self, key: tuple[Any, ...], make: Callable[[], T], keep: Callable[[T], bool] | None = None
+    ) -> T:
+        """The cached value for `key`, made (outside the lock) when absent.
+
+        Args:
+            key: What the value is for.
+            make: Makes the value when it is not cached.
+            keep: Whether a new value is worth keeping (default: always).
+        """
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
         value = make()
-        if self._size:
+        if self._size and (keep is None or keep(value)):
             with self._lock:
                 self._items[key] = value
                 while len(self._items) > self._size:
@@ -69,6 +78,7 @@ class Publication:
         owned: For each IRI, the hash IRIs it owns (`{iri}#part`).
         shapes: The SHACL shapes, published as the document `{base}def/shapes`.
         labels: Labels of properties and classes for pages, by IRI then language.
+        cookbook: The cookbook's queries, by name.
         cache: Rendered responses, per worker.
     """
 
@@ -83,6 +93,7 @@ class Publication:
     owned: dict[str, list[str]]
     shapes: list[ox.Quad]
     labels: dict[str, dict[str, str]]
+    cookbook: dict[str, Recipe]
     cache: LRU[Any] = field(repr=False, default_factory=lambda: LRU(0))
 
     @property
@@ -132,6 +143,7 @@ def publish(settings: Settings) -> Publication:
         owned=_owned(dataset.quads),
         shapes=shape_quads,
         labels=_labels(settings, dataset),
+        cookbook=read_cookbook(settings.queries_dir),
         cache=LRU(settings.cache_entries),
     )
 
@@ -152,7 +164,7 @@ def _modified(settings: Settings, dataset: Dataset) -> datetime:
 def _context(settings: Settings) -> dict[str, Any]:
     path = settings.ontology_dir / CONTEXT_FILE
     terms = json.loads(path.read_text(encoding="utf-8"))["@context"]
-    return {**prefixes(settings.base_iri), "void": "http://rdfs.org/ns/void#", **terms}
+    return {**prefixes(settings.base_iri), **terms}
 
 
 def _owned(quads: tuple[ox.Quad, ...]) -> dict[str, list[str]]:

@@ -21,6 +21,7 @@ class QueryResult:
         rows: One tuple per solution, a term or None (unbound) per variable.
         boolean: The ASK answer.
         triples: The CONSTRUCT or DESCRIBE graph.
+        truncated: True when rows or triples beyond the limit were left out.
     """
 
     kind: Literal["solutions", "boolean", "graph"]
@@ -28,6 +29,7 @@ class QueryResult:
     rows: tuple[tuple[Term | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
+    truncated: bool = False
 
 
 class Store(Protocol):
@@ -39,6 +41,8 @@ class Store(Protocol):
         *,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         """Run a read-only SPARQL query.
 
@@ -46,9 +50,13 @@ class Store(Protocol):
             sparql: The query; relative IRIs resolve against the base IRI.
             default_graphs: Graphs whose union is the default graph (all graphs if empty).
             named_graphs: Graphs available to GRAPH (all graphs if empty).
+            timeout: Seconds after which the query is stopped (None: no limit, for ckpld's own
+                queries).
+            limit: Most rows or triples to return; more sets `truncated`.
 
         Raises:
             BadQueryError: the query does not parse or cannot be run.
+            QueryTimeoutError: the query ran out of time.
         """
         ...
 

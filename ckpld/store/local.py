@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 import pyoxigraph as ox
 
 from ckpld.errors import BadQueryError
+from ckpld.query_text import read
 from ckpld.store import QueryResult
+from ckpld.store.isolation import QueryRunner
+
+Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None]
 
 
 class LocalStore:
-    """A pyoxigraph store; the default graph of a query is the union of all named graphs."""
+    """A pyoxigraph store; the default graph of a query is the union of all named graphs.
+
+    Queries with a timeout run in a child process that is killed when they are late (see
+    `ckpld.store.isolation`); ckpld's own queries, without one, run in this process.
+    """
 
     def __init__(self, base_iri: str, quads: Iterable[ox.Quad] = ()) -> None:
         self._base_iri = base_iri
         self._store = ox.Store()
         self._store.extend(quads)
+        self._runner = QueryRunner(self._execute)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add statements (used at startup, before the store is served)."""
@@ -28,31 +38,51 @@ class LocalStore:
         *,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+        limit: int | None = None,
     ) -> QueryResult:
         """Run a read-only query; see `ckpld.store.Store.query`."""
+        request: Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit)
+        if timeout is None:
+            return self._execute(request)
+        result: QueryResult = self._runner.run(request, timeout)
+        return result
+
+    def close(self) -> None:
+        """Stop the query process, if one was started."""
+        self._runner.close()
+
+    def _execute(self, request: Request) -> QueryResult:
+        sparql, default_graphs, named_graphs, limit = request
+        # The default graph is the union of all graphs, unless the protocol's parameters or the
+        # query's FROM / FROM NAMED name a dataset: then exactly that one.
+        named_dataset = bool(default_graphs or named_graphs) or read(sparql, self._base_iri).dataset
         try:
             answer = self._store.query(
                 sparql,
                 base_iri=self._base_iri,
-                use_default_graph_as_union=not default_graphs,
+                use_default_graph_as_union=not named_dataset,
                 default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )
+            return _result(answer, limit)
         except SyntaxError as err:
             raise BadQueryError(f"SPARQL syntax {err}") from err
         except (OSError, ValueError) as err:
             raise BadQueryError(f"the query cannot be run: {err}") from err
-        return _result(answer)
-
-    def close(self) -> None:
-        """Nothing to release for an in-memory store."""
 
 
-def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+def _result(
+    answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, limit: int | None
+) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult("boolean", boolean=bool(answer))
+    stop = None if limit is None else limit + 1
     if isinstance(answer, ox.QuerySolutions):
         names = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(solution[name] for name in names) for solution in answer)
-        return QueryResult("solutions", variables=names, rows=rows)
-    return QueryResult("graph", triples=tuple(answer))
+        rows = [tuple(solution[name] for name in names) for solution in islice(answer, stop)]
+        cut = limit is not None and len(rows) > limit
+        return QueryResult("solutions", variables=names, rows=tuple(rows[:limit]), truncated=cut)
+    triples = list(islice(answer, stop))
+    cut = limit is not None and len(triples) > limit
+    return QueryResult("graph", triples=tuple(triples[:limit]), truncated=cut)

@@ -40,6 +40,7 @@ class Representation:
         vary: Request headers the choice of this representation depended on.
         links: `Link` header values.
         content_location: The URL of this very variant (with its format suffix).
+        headers: Further response headers, as (name, value) pairs.
     """
 
     body: bytes
@@ -49,6 +50,7 @@ class Representation:
     vary: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     content_location: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
     _encoded: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
@@ -87,6 +89,7 @@ def respond(rep: Representation, request: Request, max_age: int) -> Response:
         headers["Link"] = ", ".join(rep.links)
     if rep.content_location:
         headers["Content-Location"] = rep.content_location
+    headers.update(rep.headers)
     if _not_modified(rep, request):
         return Response(status=304, headers=headers)
     body = rep.encoded(coding) if coding else rep.body

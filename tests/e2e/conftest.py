@@ -28,17 +28,18 @@ def free_port() -> int:
 class LiveServer:
     """A `ckpld serve` process; `url` is its root."""
 
-    def __init__(self, *args: str, cwd: Path = ROOT) -> None:
+    def __init__(self, *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             command,
             cwd=cwd,
-            env=env,
+            env=environment,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,0 +1,155 @@
+"""Reading SPARQL text without running it: the query form, updates, and every SERVICE target.
+
+The embedded engine (pyoxigraph) calls any `SERVICE <endpoint>` itself, over HTTP, so a query has
+to be read, and refused when it would reach outside, before it runs. The reading is lexical:
+comments, strings and IRIs are skipped as units, so `SERVICE` inside a string or an IRI is not
+taken for the keyword, and the `\\uXXXX` escapes that SPARQL lets appear anywhere are checked in
+both their written and their decoded forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from ckpld.errors import ForbiddenQueryError
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+UPDATE_WORDS = (
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "CREATE",
+    "DROP",
+    "COPY",
+    "MOVE",
+    "ADD",
+    "WITH",
+)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
+  | (?P<string>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<variable>[?$][\w\u00b7\u00c0-\uffff]+)
+  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\u00b7\u00c0-\uffff-]*)?:
+              (?:[\w:%\u00b7\u00c0-\uffff-]|\\.|\.(?=[\w:%]))*)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class QueryText:
+    """What a SPARQL request is, read from its text.
+
+    Attributes:
+        form: SELECT, CONSTRUCT, ASK or DESCRIBE; None when no query form comes first.
+        update: True when the text holds a SPARQL Update operation.
+        services: Every SERVICE target: an absolute IRI, or None when it is a variable or a
+            prefixed name whose prefix is not declared (no endpoint known in advance).
+        dataset: True when the query names its own dataset (FROM or FROM NAMED).
+    """
+
+    form: str | None
+    update: bool
+    services: tuple[str | None, ...]
+    dataset: bool = False
+
+
+def read(text: str, base: str) -> QueryText:
+    """Read a request's text; relative IRIs resolve against `base` (or the query's BASE)."""
+    decoded = unescape(text)
+    readings = [_read(text, base)] + ([_read(decoded, base)] if decoded != text else [])
+    form = readings[-1].form
+    update = any(r.update for r in readings)
+    services = tuple(dict.fromkeys(s for r in readings for s in r.services))
+    return QueryText(form, update, services, any(r.dataset for r in readings))
+
+
+def check(query: QueryText, allowlist: Sequence[str]) -> None:
+    """Refuse what this read-only endpoint does not do.
+
+    Raises:
+        ForbiddenQueryError: an update, or a SERVICE call to an endpoint not in `allowlist`.
+    """
+    if query.update:
+        raise ForbiddenQueryError("this endpoint is read-only: SPARQL Update is not accepted")
+    for target in query.services:
+        if target is None:
+            raise ForbiddenQueryError(
+                "SERVICE needs a fixed endpoint IRI here, not a variable or an undeclared prefix"
+            )
+        if target not in allowlist:
+            allowed = ", ".join(allowlist) if allowlist else "none"
+            raise ForbiddenQueryError(
+                f"SERVICE <{target}> is not allowed on this server (allowed endpoints: {allowed})"
+            )
+
+
+def unescape(text: str) -> str:
+    """The text with SPARQL's codepoint escapes (`\\uXXXX`, `\\UXXXXXXXX`) decoded."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _ESCAPE.sub(decode, text)
+
+
+def _tokens(text: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield kind, match.group()
+
+
+def _read(text: str, base: str) -> QueryText:
+    tokens = list(_tokens(text))
+    prefixes: dict[str, str] = {}
+    form: str | None = None
+    update = False
+    services: list[str | None] = []
+    dataset = False
+    for i, (kind, value) in enumerate(tokens):
+        upper = value.upper() if kind == "word" else ""
+        following = tokens[i + 1 :]
+        if upper == "BASE" and following and following[0][0] == "iri":
+            base = urljoin(base, following[0][1][1:-1])
+        elif upper == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
+            prefixes[following[0][1].rstrip(":").split(":")[0]] = urljoin(
+                base, following[1][1][1:-1]
+            )
+        elif upper in QUERY_FORMS and form is None:
+            form = upper
+        elif upper in UPDATE_WORDS:
+            update = True
+        elif upper == "SERVICE":
+            services.append(_target(following, prefixes, base))
+        elif upper == "FROM":
+            dataset = True
+    return QueryText(form, update, tuple(services), dataset)
+
+
+def _target(following: list[tuple[str, str]], prefixes: dict[str, str], base: str) -> str | None:
+    if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
+        following = following[1:]
+    if not following:
+        return None
+    kind, value = following[0]
+    if kind == "iri":
+        return urljoin(base, value[1:-1])
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None

@@ -1,0 +1,319 @@
+"""The SPARQL 1.1 Protocol endpoint (/sparql), its query page, and the cookbook's query pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+from markupsafe import Markup
+
+from ckpld.conneg import LANGUAGES, language, negotiate, override_of
+from ckpld.cookbook import Recipe
+from ckpld.documents import render
+from ckpld.errors import NotAcceptableError, NotFoundError
+from ckpld.formats import HTML, RDF_FORMATS, RESULTS_FORMATS, Format
+from ckpld.messages import text
+from ckpld.metadata import service_description
+from ckpld.pages import Labeller
+from ckpld.protocol import SparqlRequest, parse_request, url_params
+from ckpld.publication import Publication
+from ckpld.query_text import check, read
+from ckpld.results import serialize
+from ckpld.store import QueryResult
+from ckpld.views.representation import Representation, media_type, respond
+from ckpld.views.resource import publication
+
+bp = Blueprint("sparql", __name__)
+
+BOOLEAN_FORMATS = tuple(f for f in RESULTS_FORMATS if f.name in ("json", "xml"))
+YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
+OVERRIDES = ("_format", "format", "output", "_mediatype")
+MAX_CACHED_BODY = 1 << 20  # larger answers are sent but not kept in memory
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
+def query() -> Response:
+    """The endpoint: a query (GET, form POST, direct POST), or the service description."""
+    pub = publication()
+    sparql = parse_request(
+        request.method,
+        request.headers.get("Content-Type"),
+        request.query_string,
+        request.get_data(cache=False),
+        pub.settings.query_max_length,
+    )
+    if sparql.query is None:
+        return _service(pub)
+    return _answer(pub, sparql, "/sparql", None)
+
+
+@bp.get("/queries/")
+def cookbook() -> Response:
+    """The cookbook's queries, listed."""
+    pub = publication()
+    lang = _lang()
+    rep = pub.cache.get(
+        ("cookbook", lang),
+        lambda: _page(
+            pub,
+            render_template(
+                "queries.html",
+                lang=lang,
+                t=lambda k: text(k, lang),
+                recipes=list(pub.cookbook.values()),
+            ),
+            f"queries-{lang}",
+        ),
+    )
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+@bp.get("/queries/<name>")
+def recipe(name: str) -> Response:
+    """One cookbook query: its page (HTML), its results (other formats), or its text (.rq)."""
+    pub = publication()
+    stem, _, suffix = name.partition(".")
+    found = pub.cookbook.get(stem)
+    if found is None or suffix not in ("", "rq"):
+        raise NotFoundError(f"the cookbook has no query called {name}")
+    if suffix == "rq":
+        rep = pub.cache.get(
+            ("recipe-text", stem),
+            lambda: Representation(
+                found.text.encode(),
+                "application/sparql-query; charset=utf-8",
+                f"{pub.etag_base}-rq-{stem}",
+                pub.modified,
+            ),
+        )
+        return respond(rep, request, pub.settings.cache_max_age)
+    return _answer(pub, SparqlRequest(found.text), f"/queries/{stem}", found)
+
+
+@bp.get("/assets/yasgui/<name>")
+def yasgui(name: str) -> Response:
+    """The query editor's files, as installed from the npm registry (never from a CDN)."""
+    pub = publication()
+    path = _yasgui_folder(pub) / name
+    if name not in YASGUI_FILES or not path.is_file():
+        raise NotFoundError(f"no asset {name} here (`npm ci` installs the query editor)")
+
+    def load() -> Representation:
+        stat = path.stat()
+        tag = f"asset-{stat.st_size:x}-{int(stat.st_mtime):x}"
+        return Representation(path.read_bytes(), YASGUI_FILES[name], tag, pub.modified)
+
+    return respond(pub.cache.get(("asset", name), load), request, pub.settings.cache_max_age)
+
+
+def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | None) -> Response:
+    assert sparql.query is not None
+    reading = read(sparql.query, pub.settings.base_iri)
+    check(reading, pub.settings.service_allowlist)
+    offers = _offers(reading.form)
+    chosen = negotiate(request.headers.get("Accept"), offers, _override())
+    if chosen is None:
+        available = ", ".join(f.media_type for f in offers)
+        raise NotAcceptableError(
+            f"the answer to this {reading.form or 'query'} is available as: {available}"
+        )
+    lang = _lang() if chosen is HTML else ""
+
+    def make() -> Representation:
+        return _represent(pub, sparql, chosen, lang, path, found)
+
+    if request.method == "POST":  # not cacheable: run it every time
+        response = respond(make(), request, pub.settings.cache_max_age)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    key = ("sparql", path, _digest(sparql), chosen.name, lang)
+    rep = pub.cache.get(key, make, keep=lambda r: len(r.body) <= MAX_CACHED_BODY)
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+def _represent(
+    pub: Publication, sparql: SparqlRequest, fmt: Format, lang: str, path: str, found: Recipe | None
+) -> Representation:
+    assert sparql.query is not None
+    settings = pub.settings
+    result = pub.store.query(
+        sparql.query,
+        default_graphs=sparql.default_graphs,
+        named_graphs=sparql.named_graphs,
+        timeout=settings.query_timeout,
+        limit=settings.result_limit,
+    )
+    if fmt is HTML:
+        body = _results_page(pub, sparql.query, result, lang, path, found)
+    elif result.kind == "graph":
+        body = render(
+            _quads(result.triples),
+            fmt,
+            pub.prefixes,
+            pub.context,
+            settings.base_iri + "context.jsonld",
+        )
+    else:
+        body = serialize(result, fmt, pub.prefixes)
+    headers = [("X-SPARQL-MaxRows", str(settings.result_limit))]
+    if result.truncated:
+        headers.append(("X-SPARQL-Truncated", "true"))
+    etag = f"{pub.etag_base}-q{_digest(sparql)[:16]}-{fmt.name}" + (f"-{lang}" if lang else "")
+    return Representation(
+        body, media_type(fmt), etag, pub.modified, ("Accept",), headers=tuple(headers)
+    )
+
+
+def _service(pub: Publication) -> Response:
+    """GET without a query: the query page for people, the service description for programs."""
+    offers = (*RDF_FORMATS, HTML)
+    chosen = negotiate(request.headers.get("Accept"), offers, _override())
+    if chosen is None:
+        available = ", ".join(f.media_type for f in offers)
+        raise NotAcceptableError(f"the service description is available as: {available}")
+    if chosen is HTML:
+        lang = _lang()
+        rep = pub.cache.get(
+            ("editor", lang), lambda: _page(pub, _editor(pub, lang), f"editor-{lang}")
+        )
+        return respond(rep, request, pub.settings.cache_max_age)
+    # sd:endpoint must be the URL the client used (SPARQL 1.1 Service Description §5), and the
+    # canonical one when they differ.
+    endpoints = [request.base_url, pub.settings.base_iri + "sparql"]
+    formats = [f.iri for f in (*RESULTS_FORMATS, *RDF_FORMATS)]
+
+    def make() -> Representation:
+        triples = service_description(pub.settings, pub.statistics, endpoints, formats)
+        body = render(
+            _quads(triples),
+            chosen,
+            pub.prefixes,
+            pub.context,
+            pub.settings.base_iri + "context.jsonld",
+        )
+        tag = hashlib.sha256(request.base_url.encode()).hexdigest()[:8]
+        return Representation(
+            body,
+            media_type(chosen),
+            f"{pub.etag_base}-sd-{tag}-{chosen.name}",
+            pub.modified,
+            ("Accept",),
+        )
+
+    rep = pub.cache.get(("service", request.base_url, chosen.name), make)
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+def _editor(pub: Publication, lang: str) -> str:
+    wanted = ("rdfs", "schema", "org", "time", "prov", "skos", "ckp")
+    prefixes = "".join(f"PREFIX {name}: <{pub.prefixes[name]}>\n" for name in wanted)
+    starter = (
+        prefixes + "\nSELECT ?organisation ?name WHERE {\n"
+        "  ?organisation a org:Organization ; schema:name ?name .\n"
+        f'  FILTER (LANG(?name) = "{lang}")\n}}\nORDER BY ?name\n'
+    )
+    examples = [
+        {"name": r.name, "title": r.question(lang), "query": r.text} for r in pub.cookbook.values()
+    ]
+    data = json.dumps(
+        {"endpoint": "/sparql", "starter": starter, "examples": examples}, ensure_ascii=False
+    )
+    safe = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return render_template(
+        "sparql.html",
+        lang=lang,
+        t=lambda k: text(k, lang),
+        starter=starter,
+        recipes=list(pub.cookbook.values()),
+        editor_data=Markup(safe),
+        has_editor=(_yasgui_folder(pub) / "yasgui.min.js").is_file(),
+        timeout=pub.settings.query_timeout,
+        limit=pub.settings.result_limit,
+    )
+
+
+def _results_page(
+    pub: Publication,
+    query_text: str,
+    result: QueryResult,
+    lang: str,
+    path: str,
+    found: Recipe | None,
+) -> bytes:
+    labeller = Labeller(pub.settings.base_iri, lang, (), pub.labels, pub.prefixes)
+    rows = [[labeller.value(t) if t is not None else None for t in row] for row in result.rows]
+    triples = [
+        [labeller.value(t.subject), labeller.value(t.predicate), labeller.value(t.object)]
+        for t in result.triples
+    ]
+    if found is None:
+        base = "/sparql?" + urlencode({"query": query_text}) + "&"
+    else:
+        base = f"{path}?"
+    links = [(f.name, f"{base}_format={f.name}", f.media_type) for f in _formats(result)]
+    heading = found.question(lang) if found else text("results", lang)
+    return render_template(
+        "results.html",
+        lang=lang,
+        t=lambda k: text(k, lang),
+        query=query_text,
+        result=result,
+        rows=rows,
+        triples=triples,
+        links=links,
+        heading=heading,
+        found=found,
+        limit=pub.settings.result_limit,
+    ).encode()
+
+
+def _offers(form: str | None) -> tuple[Format, ...]:
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return (*RDF_FORMATS, HTML)
+    if form == "ASK":
+        return (*BOOLEAN_FORMATS, HTML)
+    return (*RESULTS_FORMATS, HTML)
+
+
+def _formats(result: QueryResult) -> tuple[Format, ...]:
+    if result.kind == "graph":
+        return RDF_FORMATS
+    return BOOLEAN_FORMATS if result.kind == "boolean" else RESULTS_FORMATS
+
+
+def _page(pub: Publication, body: str, tag: str) -> Representation:
+    return Representation(
+        body.encode(),
+        media_type(HTML),
+        f"{pub.etag_base}-{tag}",
+        pub.modified,
+        ("Accept", "Accept-Language"),
+    )
+
+
+def _override() -> str | None:
+    # The last of repeated values wins: SPARQLWrapper sends `format=tsv&format=text/tab-...`.
+    return override_of(None, {k: v for k, v in url_params(request.query_string) if k in OVERRIDES})
+
+
+def _lang() -> str:
+    forced = request.args.get("lang")
+    return language(request.headers.get("Accept-Language"), forced if forced in LANGUAGES else None)
+
+
+def _digest(sparql: SparqlRequest) -> str:
+    key = "\n".join([sparql.query or "", *sparql.default_graphs, "|", *sparql.named_graphs])
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _quads(triples: tuple[ox.Triple, ...] | list[ox.Triple]) -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+
+
+def _yasgui_folder(pub: Publication) -> Path:
+    return Path(pub.settings.assets_dir) / "@zazuko" / "yasgui" / "build"

@@ -1,0 +1,220 @@
+"""The SPARQL endpoint over real HTTP: SPARQLWrapper as researchers use it, and safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from rdflib.compare import isomorphic
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from ckpld.config import Settings
+from tests.conftest import ROOT
+from tests.e2e.conftest import LiveServer
+from tests.test_queries import EXPECTED, term
+
+pytestmark = pytest.mark.e2e
+
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q }"
+RESULT_FORMATS = {
+    JSON: ox.QueryResultsFormat.JSON,
+    XML: ox.QueryResultsFormat.XML,
+    TSV: ox.QueryResultsFormat.TSV,
+}
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records whether anyone connected."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(5)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.connections: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(1024))
+                except TimeoutError:
+                    self.connections.append(b"")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    watch = Listener()
+    yield watch
+    watch.close()
+
+
+def wrapper(live_server: LiveServer, name: str, fmt: str) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(live_server.url + "/sparql")
+    sparql.setQuery((ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
+    sparql.setReturnFormat(fmt)
+    return sparql
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, TSV, CSV])
+def test_sparqlwrapper_runs_the_cookbook_in_every_result_format(
+    live_server: LiveServer, settings: Settings, fmt: str
+) -> None:
+    for name, rows in EXPECTED.items():
+        expected = [tuple(term(v, settings.base_iri) for v in row) for row in rows]
+        raw = wrapper(live_server, name, fmt).query().response.read()
+        if fmt == CSV:  # CSV carries lexical forms only
+            got = list(csv.reader(io.StringIO(raw.decode())))[1:]
+            lexical = [["" if t is None else t.value for t in row] for row in expected]
+            assert got == lexical, name
+            continue
+        parsed = ox.parse_query_results(raw, format=RESULT_FORMATS[fmt])
+        variables = [v.value for v in parsed.variables]  # type: ignore[union-attr]
+        got_rows = [tuple(s[v] for v in variables) for s in parsed]  # type: ignore[union-attr]
+        assert got_rows == expected, (name, fmt)
+
+
+def test_sparqlwrapper_convert_and_post(live_server: LiveServer) -> None:
+    sparql = wrapper(live_server, "partners-by-year", JSON)
+    sparql.setMethod(POST)
+    converted = sparql.query().convert()
+    assert isinstance(converted, dict)
+    years = [b["year"]["value"] for b in converted["results"]["bindings"]]
+    assert years == ["2018", "2019"]
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD])
+def test_sparqlwrapper_construct_in_rdf_formats(live_server: LiveServer, fmt: str) -> None:
+    reference = rdflib.Graph().parse(
+        data=wrapper(live_server, "schema-org-membership", TURTLE).query().response.read(),
+        format="turtle",
+    )
+    assert len(reference) == 7
+    response = wrapper(live_server, "schema-org-membership", fmt).query()
+    media = response.response.headers["Content-Type"].split(";")[0]
+    body = response.response.read()
+    if media == "application/ld+json":  # parse with the published context inline: never fetch
+        context = requests.get(live_server.url + "/context.jsonld", timeout=10).json()
+        document = json.loads(body)
+        document["@context"] = context["@context"]
+        body = json.dumps(document).encode()
+    names = {
+        "text/turtle": "turtle",
+        "application/rdf+xml": "xml",
+        "application/ld+json": "json-ld",
+    }
+    graph = rdflib.Graph().parse(data=body, format=names[media])
+    assert isomorphic(graph, reference), fmt
+
+
+def test_service_calls_never_leave_the_server(live_server: LiveServer, listener: Listener) -> None:
+    for query in (
+        f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}/> {{ ?s ?p ?o }} }}",
+        f"PREFIX l: <{listener.url}/> SELECT * {{ SERVICE l:x {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0053ERVICE <{listener.url}/> {{ ?s ?p ?o }} }}",
+    ):
+        response = requests.post(live_server.url + "/sparql", data={"query": query}, timeout=10)
+        assert response.status_code == 403, query
+        assert (
+            "not allowed" in response.json()["detail"]
+            or "fixed endpoint" in response.json()["detail"]
+        )
+    time.sleep(0.5)
+    assert listener.connections == []
+
+
+def test_from_never_fetches(live_server: LiveServer, listener: Listener) -> None:
+    for source in ("file:///etc/passwd", f"{listener.url}/data.ttl"):
+        for clause in ("FROM", "FROM NAMED"):
+            pattern = "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+            query = f"SELECT * {clause} <{source}> WHERE {{ {pattern} }}"
+            response = requests.get(
+                live_server.url + "/sparql",
+                params={"query": query},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=10,
+            )
+            assert response.status_code == 200, (source, clause)
+            assert response.json()["results"]["bindings"] == [], (source, clause)
+            assert "root:" not in response.text
+    time.sleep(0.5)
+    assert listener.connections == []
+
+
+def test_huge_and_malformed_queries(live_server: LiveServer) -> None:
+    huge = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 200_000
+    response = requests.post(
+        live_server.url + "/sparql",
+        data=huge.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert response.status_code == 413
+    broken = requests.get(
+        live_server.url + "/sparql", params={"query": "SELECT * WHERE { ?s"}, timeout=10
+    )
+    assert broken.status_code == 400
+    assert broken.json()["detail"].startswith("SPARQL syntax error at 1:")
+
+
+def test_a_runaway_query_is_stopped_while_others_are_answered() -> None:
+    server = LiveServer("--workers", "2", env={"CKPLD_QUERY_TIMEOUT": "2"})
+    try:
+        server.wait_until_ready()
+        outcome: dict[str, object] = {}
+
+        def runaway() -> None:
+            started = time.monotonic()
+            response = requests.get(server.url + "/sparql", params={"query": ENDLESS}, timeout=60)
+            outcome["status"] = response.status_code
+            outcome["seconds"] = time.monotonic() - started
+            outcome["detail"] = response.json()["detail"]
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.5)  # the runaway query is now occupying one worker
+        started = time.monotonic()
+        quick = requests.get(
+            server.url + "/sparql",
+            timeout=10,
+            params={"query": "ASK { ?s ?p ?o }", "format": "json"},
+        )
+        assert quick.status_code == 200 and quick.json()["boolean"] is True
+        assert time.monotonic() - started < 1.5  # answered by the other worker meanwhile
+        thread.join(30)
+        assert outcome["status"] == 503
+        assert 1.5 < float(outcome["seconds"]) < 10  # type: ignore[arg-type]
+        assert "longer than 2 s" in str(outcome["detail"])
+        for _ in range(4):  # both workers still serve
+            again = requests.get(
+                server.url + "/sparql", timeout=10, params={"query": "ASK { ?s ?p ?o }"}
+            )
+            assert again.status_code == 200
+        assert server.process.poll() is None
+    finally:
+        server.stop()
