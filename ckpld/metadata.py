@@ -147,7 +147,7 @@ def service_description(
             ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
         ),
         (service, _SD + "defaultDataset", dataset),
-        (service, _RDFS + "seeAlso", ox.NamedNode(settings.dataset_iri)),
+        (service, _RDFS + "seeAlso", ox.NamedNode(settings.base_iri + ".well-known/void")),
         (dataset, _RDF + "type", ox.NamedNode(_SD + "Dataset")),
         (dataset, _SD + "defaultGraph", default),
         (default, _RDF + "type", ox.NamedNode(_SD + "Graph")),

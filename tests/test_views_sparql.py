@@ -285,6 +285,12 @@ def test_service_description(client: FlaskClient, settings: Settings) -> None:
     assert graph.value(dataset, sd.defaultGraph) is not None
     names = {str(graph.value(n, sd.name)) for n in graph.objects(dataset, sd.namedGraph)}
     assert settings.graph_iri("page") in names and settings.graph_iri("enrichment") in names
+    void = rdflib.URIRef(settings.base_iri + ".well-known/void")
+    assert (service, rdflib.RDFS.seeAlso, void) in graph
+    response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    described = rdflib.Graph().parse(data=response.data, format="turtle")
+    voidns = rdflib.Namespace("http://rdfs.org/ns/void#")
+    assert (rdflib.URIRef(settings.dataset_iri), rdflib.RDF.type, voidns.Dataset) in described
 
 
 def test_query_page_for_people(client: FlaskClient) -> None:

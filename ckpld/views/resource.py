@@ -117,6 +117,21 @@ def data(suffix: str | None) -> Response:
     )
 
 
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """The dataset's VoID description, where VoID clients look for it (RFC 8615 well-known URI)."""
+    pub = publication()
+    dataset = pub.settings.dataset_iri
+    document = pub.settings.base_iri + ".well-known/void"
+    return _negotiated(
+        pub,
+        "/.well-known/void",
+        None,
+        DOCUMENT_OFFERS,
+        lambda: _description(pub, dataset, document),
+    )
+
+
 @bp.get("/source/<name>")
 def source(name: str) -> Response:
     """An archived source page, as plain text."""
