@@ -14,12 +14,14 @@ from ckpld.errors import CkpldError
 from ckpld.formats import HTML, PROBLEM
 from ckpld.messages import text
 from ckpld.publication import publish
-from ckpld.views import home, resource, sparql
+from ckpld.views import harvest, home, resource, sparql
 
 logger = logging.getLogger("ckpld")
 
 ERROR_OFFERS = (PROBLEM, HTML)
-EXPOSED = "ETag, Last-Modified, Link, Content-Location, Location, Vary"
+EXPOSED = (
+    "ETag, Last-Modified, Link, Content-Location, Location, Vary, Content-Range, Accept-Ranges"
+)
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"
 
 
@@ -37,10 +39,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings.cache_max_age
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["ckpld"] = publish(settings)
+    publication = publish(settings)
+    publication.release()  # the dumps and their catalogue, built now if missing or out of date
+    app.extensions["ckpld"] = publication
     app.register_blueprint(resource.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(harvest.bp)
     app.register_error_handler(CkpldError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

@@ -17,10 +17,13 @@ import click
 from ckpld import __version__
 from ckpld.app import create_app
 from ckpld.config import Settings
+from ckpld.dumps import CURRENT
 from ckpld.errors import CkpldError, DataInvalidError, SourceError
 from ckpld.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
 from ckpld.metadata import Statistics, statistics
 from ckpld.namespaces import compact, prefixes
+from ckpld.publication import publish
+from ckpld.release import build as build_release
 from ckpld.results import serialize, table
 from ckpld.server import run as run_server
 from ckpld.sources import load, read_shapes
@@ -145,6 +148,31 @@ def serve(
         app.run(host=settings.host, port=settings.port, debug=True, use_reloader=True)
     else:
         run_server(app, settings)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Dumps folder (setting dumps_dir); the release goes in a sub-folder, `current` links it.",
+)
+@click.pass_context
+def build(ctx: click.Context, out: Path | None) -> None:
+    """Validate the data and write a release: the dumps, the catalogue, VoID and checksums.
+
+    Writing is atomic: the new release becomes `OUT/current` only once complete. Exit 1 when
+    the data does not validate, 2 when it cannot be loaded or the folder cannot be written.
+    """
+    overrides = {**ctx.obj["overrides"], "dumps_dir": out}
+    settings = Settings.load(ctx.obj["config"], overrides=overrides)
+    pub = publish(settings)
+    manifest = build_release(pub, settings.dumps_dir)
+    assert manifest.folder is not None
+    total = sum(f.size for f in manifest.files)
+    click.echo(
+        f"ckpld: release {manifest.version}: {len(manifest.files)} files, {total} bytes, "
+        f"in {manifest.folder} ({settings.dumps_dir / CURRENT})"
+    )
 
 
 @cli.command()

@@ -16,6 +16,7 @@ from ckpld.errors import ConfigError
 
 ENV_PREFIX = "CKPLD_"
 CONFIG_FILE = "ckpld.toml"
+MAX_IDENTIFIER = 36  # longest dct:identifier dane.gov.pl accepts
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,46 @@ class Settings:
         default="",
         metadata={"help": "When the data last changed (ISO 8601); empty: newest data file's time."},
     )
+    issued: str = field(
+        default="",
+        metadata={"help": "When the dataset was first published (ISO 8601); empty: `modified`."},
+    )
+    description_pl: str = field(
+        default=(
+            "Zagraniczne instytucje partnerskie Centrum Kultury Podgórza w Krakowie: listy "
+            "intencyjne, nowe partnerstwa i członkostwo w sieci ENCC, spisane ze strony CKP "
+            "„Współpraca międzynarodowa”; każdy fakt wskazuje zdanie strony, z którego pochodzi."
+        ),
+        metadata={"help": "Description of the dataset in Polish."},
+    )
+    description_en: str = field(
+        default=(
+            "The foreign partner institutions of Centrum Kultury Podgórza in Kraków: letters of "
+            "intent, new partnerships and membership of the ENCC network, taken from CKP's page "
+            "'Współpraca międzynarodowa'; every fact points at the sentence it comes from."
+        ),
+        metadata={"help": "Description of the dataset in English."},
+    )
+    keywords_pl: tuple[str, ...] = field(
+        default=("współpraca międzynarodowa", "instytucje kultury", "partnerstwo", "Kraków"),
+        metadata={"help": "Keywords in Polish (comma-separated)."},
+    )
+    keywords_en: tuple[str, ...] = field(
+        default=("international cooperation", "cultural institutions", "partnership"),
+        metadata={"help": "Keywords in English (comma-separated)."},
+    )
+    contact_url: str = field(
+        default="https://www.ckpodgorza.pl/",
+        metadata={"help": "Web page where the publisher can be contacted (DCAT contact point)."},
+    )
+    contact_email: str = field(
+        default="",
+        metadata={"help": "E-mail address of the contact point; empty: none is published."},
+    )
+    dumps_dir: Path = field(
+        default=Path("dumps"),
+        metadata={"help": "Folder `ckpld build` and `ckpld serve` write the dumps to."},
+    )
 
     def __post_init__(self) -> None:
         check_base_iri(self.base_iri)
@@ -125,13 +166,23 @@ class Settings:
                 )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.dataset_id):
             raise ConfigError(f"dataset_id must be a slug (a-z, 0-9, -), got {self.dataset_id!r}")
-        if urlsplit(self.license).scheme not in ("http", "https"):
-            raise ConfigError(f"license must be an absolute http(s) IRI, got {self.license!r}")
-        if self.modified:
-            try:
-                datetime.fromisoformat(self.modified)
-            except ValueError:
-                raise ConfigError(f"modified must be ISO 8601, got {self.modified!r}") from None
+        if len(self.dataset_id) > MAX_IDENTIFIER:
+            raise ConfigError(
+                f"dataset_id must have at most {MAX_IDENTIFIER} characters (dane.gov.pl), "
+                f"got {len(self.dataset_id)}"
+            )
+        for name in ("license", "contact_url"):
+            if urlsplit(getattr(self, name)).scheme not in ("http", "https"):
+                raise ConfigError(f"{name} must be an absolute http(s) IRI")
+        if self.contact_email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", self.contact_email):
+            raise ConfigError(f"contact_email is not an e-mail address: {self.contact_email!r}")
+        for name in ("modified", "issued"):
+            value = getattr(self, name)
+            if value:
+                try:
+                    datetime.fromisoformat(value)
+                except ValueError:
+                    raise ConfigError(f"{name} must be ISO 8601, got {value!r}") from None
 
     @classmethod
     def load(

@@ -10,8 +10,9 @@ dataset, licence, modification time) is added in the default graph.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,7 +162,8 @@ def render(
     if fmt.rdf == ox.RdfFormat.RDF_XML:  # rdflib's RDF/XML writer follows set order: not stable
         return _ox(sorted(triples, key=lambda t: (str(t.subject), str(t))), fmt.rdf, table)
     graph = rdflib.Graph(bind_namespaces="none")
-    graph.parse(data=_sorted_lines(_ox(triples, ox.RdfFormat.N_TRIPLES, {})), format="nt")
+    with _lexical_forms_kept():
+        graph.parse(data=_sorted_lines(_ox(triples, ox.RdfFormat.N_TRIPLES, {})), format="nt")
     _bind(graph, table)
     if fmt.rdf == ox.RdfFormat.JSON_LD:
         written = graph.serialize(
@@ -172,6 +174,18 @@ def render(
             compacted["@context"] = context_url
         return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
     return graph.serialize(format="turtle", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _lexical_forms_kept() -> Iterator[None]:
+    """rdflib rewrites literals into its own canonical form when it reads them ("…Z" becomes
+    "…+00:00"): a different RDF term. Output must carry the data's terms unchanged."""
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
 
 
 def _quads(

@@ -105,3 +105,9 @@ class DataInvalidError(CkpldError):
     status = 500
     title = "Data does not validate"
     exit_code = 1
+
+
+class OutputError(CkpldError):
+    """Files could not be written (dumps folder missing rights, disk full); nothing was replaced."""
+
+    title = "Cannot write"

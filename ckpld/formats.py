@@ -33,6 +33,7 @@ class Format:
         results: pyoxigraph results format, for results formats.
         charset: True when the media type takes a `charset` parameter (sent as utf-8).
         also: Other names clients use for it in `?format=` (e.g. SPARQLWrapper's `n3`).
+        file_type: Code in the EU Publications Office file-type table (DCAT `dct:format`).
     """
 
     name: str
@@ -45,6 +46,7 @@ class Format:
     results: ox.QueryResultsFormat | None = None
     charset: bool = False
     also: tuple[str, ...] = ()
+    file_type: str = ""
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -63,18 +65,18 @@ _W3C = "http://www.w3.org/ns/formats/"
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", "ttl", Kind.GRAPH, _W3C + "Turtle",
            aliases=("application/x-turtle", "text/n3", "text/rdf+n3", "application/turtle"),
-           rdf=ox.RdfFormat.TURTLE, charset=True, also=("n3",)),
+           rdf=ox.RdfFormat.TURTLE, charset=True, also=("n3",), file_type="RDF_TURTLE"),
     Format("jsonld", "application/ld+json", "jsonld", Kind.GRAPH, _W3C + "JSON-LD",
            aliases=("application/json", "application/x-json+ld"), rdf=ox.RdfFormat.JSON_LD,
-           also=("json-ld",)),
+           also=("json-ld",), file_type="JSON_LD"),
     Format("ntriples", "application/n-triples", "nt", Kind.GRAPH, _W3C + "N-Triples",
-           aliases=("text/plain",), rdf=ox.RdfFormat.N_TRIPLES),
+           aliases=("text/plain",), rdf=ox.RdfFormat.N_TRIPLES, file_type="RDF_N_TRIPLES"),
     Format("rdfxml", "application/rdf+xml", "rdf", Kind.GRAPH, _W3C + "RDF_XML",
-           rdf=ox.RdfFormat.RDF_XML, charset=True, also=("rdf+xml", "xml")),
+           rdf=ox.RdfFormat.RDF_XML, charset=True, also=("rdf+xml", "xml"), file_type="RDF_XML"),
     Format("trig", "application/trig", "trig", Kind.DATASET, _W3C + "TriG",
-           rdf=ox.RdfFormat.TRIG, charset=True),
+           rdf=ox.RdfFormat.TRIG, charset=True, file_type="RDF_TRIG"),
     Format("nquads", "application/n-quads", "nq", Kind.DATASET, _W3C + "N-Quads",
-           rdf=ox.RdfFormat.N_QUADS),
+           rdf=ox.RdfFormat.N_QUADS, file_type="RDF_N_QUADS"),
     Format("json", "application/sparql-results+json", "srj", Kind.RESULTS,
            _W3C + "SPARQL_Results_JSON", aliases=("application/json",),
            results=ox.QueryResultsFormat.JSON),

@@ -1,8 +1,8 @@
-"""Dataset metadata computed from the store, so it stays true when the data changes."""
+"""Counts over the store and the SPARQL Service Description, computed so they stay true."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -15,37 +15,40 @@ _DCT = "http://purl.org/dc/terms/"
 _VOID = "http://rdfs.org/ns/void#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
-# Titles of the named graphs ckpld knows by name; other source graphs get a generic title.
-GRAPH_TITLES = {
-    "page": ("Fakty ze strony źródłowej", "Facts from the source page"),
-    "enrichment": (
-        "Wzbogacenia: identyfikatory, nazwy, tłumaczenia",
-        "Enrichment: identifiers, names, translations",
-    ),
-    "vocabulary": ("Słownik ckpld i listy pojęć", "The ckpld vocabulary and code lists"),
-}
-DUMP_SUFFIXES = ("trig", "nq", "ttl")
-
 
 @dataclass(frozen=True)
 class Statistics:
-    """Counts over the whole dataset.
+    """Counts over the whole dataset (the union of its graphs, each triple once).
 
     Attributes:
-        triples: Distinct triples in the union of all graphs.
+        triples: Distinct triples.
         graphs: Triples per named graph, by graph IRI.
         classes: Distinct instances per class, by class IRI.
+        properties: Distinct triples per property, by property IRI.
+        subjects: Distinct subjects.
+        objects: Distinct objects.
+        entities: Distinct IRIs in `uri_space` that are the subject of a triple.
+        uri_space: The namespace of the dataset's own things (`{base}id/`).
     """
 
     triples: int
     graphs: dict[str, int]
     classes: dict[str, int]
+    properties: dict[str, int] = field(default_factory=dict)
+    subjects: int = 0
+    objects: int = 0
+    entities: int = 0
+    uri_space: str = ""
 
 
-def statistics(store: Store) -> Statistics:
-    """Count triples (overall and per named graph) and instances per class."""
+_DISTINCT = "{ SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def statistics(store: Store, uri_space: str = "") -> Statistics:
+    """Count triples (overall, per named graph, per property), subjects, objects and instances."""
     total = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        f"SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) "
+        f"(COUNT(DISTINCT ?o) AS ?objects) WHERE {_DISTINCT}"
     )
     graphs = store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -53,10 +56,26 @@ def statistics(store: Store) -> Statistics:
     classes = store.query(
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"
     )
+    properties = store.query(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {_DISTINCT} GROUP BY ?p ORDER BY DESC(?n) ?p"
+    )
+    entities = 0
+    if uri_space:
+        space = ox.Literal(uri_space)
+        answer = store.query(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+            f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }}"
+        )
+        entities = _int(answer.rows[0][0])
     return Statistics(
         triples=_int(total.rows[0][0]),
         graphs={_iri(row[0]): _int(row[1]) for row in graphs.rows},
         classes={_iri(row[0]): _int(row[1]) for row in classes.rows},
+        properties={_iri(row[0]): _int(row[1]) for row in properties.rows},
+        subjects=_int(total.rows[0][1]),
+        objects=_int(total.rows[0][2]),
+        entities=entities,
+        uri_space=uri_space,
     )
 
 
@@ -70,51 +89,7 @@ def _iri(term: object) -> str:
     return term.value
 
 
-def dataset_description(
-    settings: Settings, stats: Statistics, modified: str, store: Store
-) -> list[ox.Triple]:
-    """The dataset's own description: titles, publisher, licence, size, subsets, dumps, sources."""
-    dataset = ox.NamedNode(settings.dataset_iri)
-    triples = [
-        (dataset, _RDF + "type", ox.NamedNode(_VOID + "Dataset")),
-        (dataset, _DCT + "title", ox.Literal(settings.title_pl, language="pl")),
-        (dataset, _DCT + "title", ox.Literal(settings.title_en, language="en")),
-        (dataset, _RDFS + "label", ox.Literal(settings.title_pl, language="pl")),
-        (dataset, _RDFS + "label", ox.Literal(settings.title_en, language="en")),
-        (dataset, _DCT + "publisher", ox.NamedNode(settings.publisher_iri)),
-        (dataset, _DCT + "license", ox.NamedNode(settings.license)),
-        (
-            dataset,
-            _DCT + "modified",
-            ox.Literal(modified, datatype=ox.NamedNode(_XSD + "dateTime")),
-        ),
-        (dataset, _VOID + "triples", _integer(stats.triples)),
-        (dataset, _VOID + "uriSpace", ox.Literal(settings.base_iri + "id/")),
-    ]
-    triples += [
-        (dataset, _VOID + "dataDump", ox.NamedNode(f"{settings.base_iri}data.{suffix}"))
-        for suffix in DUMP_SUFFIXES
-    ]
-    sources = store.query(
-        "SELECT DISTINCT ?url WHERE { ?page a <https://schema.org/WebPage> ; "
-        "<https://schema.org/url> ?url } ORDER BY ?url"
-    )
-    triples += [(dataset, _DCT + "source", row[0]) for row in sources.rows if row[0] is not None]
-    for graph, count in stats.graphs.items():
-        name = graph[len(settings.base_iri + "graph/") :]
-        polish, english = GRAPH_TITLES.get(name, (f"Graf {name}", f"Graph {name}"))
-        subset = ox.NamedNode(graph)
-        triples += [
-            (dataset, _VOID + "subset", subset),
-            (subset, _RDF + "type", ox.NamedNode(_VOID + "Dataset")),
-            (subset, _DCT + "title", ox.Literal(polish, language="pl")),
-            (subset, _DCT + "title", ox.Literal(english, language="en")),
-            (subset, _VOID + "triples", _integer(count)),
-        ]
-    return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples]  # type: ignore[arg-type]
-
-
-def _integer(value: int) -> ox.Literal:
+def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
 
 
@@ -148,10 +123,11 @@ def service_description(
         ),
         (service, _SD + "defaultDataset", dataset),
         (service, _RDFS + "seeAlso", ox.NamedNode(settings.base_iri + ".well-known/void")),
+        (service, _RDFS + "seeAlso", ox.NamedNode(settings.base_iri + "catalog")),
         (dataset, _RDF + "type", ox.NamedNode(_SD + "Dataset")),
         (dataset, _SD + "defaultGraph", default),
         (default, _RDF + "type", ox.NamedNode(_SD + "Graph")),
-        (default, _VOID + "triples", _integer(stats.triples)),
+        (default, _VOID + "triples", integer(stats.triples)),
     ]
     if settings.service_allowlist:
         triples.append((service, _SD + "feature", ox.NamedNode(_SD + "BasicFederatedQuery")))
@@ -165,6 +141,6 @@ def service_description(
             (name, _SD + "name", ox.NamedNode(graph)),
             (name, _SD + "graph", ox.NamedNode(graph)),
             (ox.NamedNode(graph), _RDF + "type", ox.NamedNode(_SD + "Graph")),
-            (ox.NamedNode(graph), _VOID + "triples", _integer(count)),
+            (ox.NamedNode(graph), _VOID + "triples", integer(count)),
         ]
     return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples]  # type: ignore[arg-type]

@@ -24,6 +24,14 @@ STANDARD: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
     "eucountry": "http://publications.europa.eu/resource/authority/country/",
     "eulang": "http://publications.europa.eu/resource/authority/language/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcatap": "http://data.europa.eu/r5r/",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "eufiletype": "http://publications.europa.eu/resource/authority/file-type/",
+    "eulicence": "http://publications.europa.eu/resource/authority/licence/",
+    "eutheme": "http://publications.europa.eu/resource/authority/data-theme/",
+    "iana": "https://www.iana.org/assignments/media-types/",
 }
 
 # ckpld's own namespaces, relative to the base IRI (the same prefixes as in data/ and ontology/).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,14 +17,18 @@ import rdflib
 
 from ckpld.config import Settings
 from ckpld.cookbook import Recipe, read_cookbook
+from ckpld.documents import graph_quads
+from ckpld.dumps import Manifest, current
 from ckpld.errors import DataInvalidError
-from ckpld.metadata import Statistics, dataset_description, statistics
+from ckpld.metadata import Statistics, statistics
 from ckpld.namespaces import prefixes
+from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, load, read_shapes
 from ckpld.store.local import LocalStore
+from ckpld.triples import date_time
 from ckpld.validation import validate
+from ckpld.void import void_description
 
-METADATA_GRAPH = "metadata"
 CONTEXT_FILE = "jsonld-context.json"
 LABELS_FILE = Path(__file__).with_name("labels.ttl")
 
@@ -72,6 +76,7 @@ class Publication:
         dataset: The parsed data files.
         version: SHA-256 of the data's canonical N-Quads: changes exactly when the data does.
         modified: When the data last changed (UTC).
+        issued: When the dataset was first published (UTC; setting `issued`, else `modified`).
         statistics: Counts over the data (before the metadata graph was added).
         prefixes: Prefixes for output.
         context: The JSON-LD context object (prefixes plus the term table).
@@ -79,6 +84,9 @@ class Publication:
         shapes: The SHACL shapes, published as the document `{base}def/shapes`.
         labels: Labels of properties and classes for pages, by IRI then language.
         cookbook: The cookbook's queries, by name.
+        manifest: The release (dumps) served under /dumps/, once `release()` has run.
+        catalogue: The DCAT catalogue describing it, exactly as generated (the store holds a
+            copy for SPARQL, but Oxigraph stores `xsd:nonNegativeInteger` as `xsd:integer`).
         cache: Rendered responses, per worker.
     """
 
@@ -87,6 +95,7 @@ class Publication:
     dataset: Dataset
     version: str
     modified: datetime
+    issued: datetime
     statistics: Statistics
     prefixes: dict[str, str]
     context: dict[str, Any]
@@ -94,18 +103,40 @@ class Publication:
     shapes: list[ox.Quad]
     labels: dict[str, dict[str, str]]
     cookbook: dict[str, Recipe]
+    manifest: Manifest | None = None
+    catalogue: tuple[ox.Triple, ...] = ()
     cache: LRU[Any] = field(repr=False, default_factory=lambda: LRU(0))
+
+    @property
+    def version_id(self) -> str:
+        """The dataset version as published (dumps, catalogue, VoID): 16 hex digits."""
+        return self.version[:16]
 
     @property
     def etag_base(self) -> str:
         """The part of every ETag that changes with the data (and with ckpld itself)."""
         from ckpld import __version__
 
-        return f"{self.version[:16]}-{__version__}"
+        return f"{self.version_id}-{__version__}"
+
+    def release(self) -> Manifest:
+        """Make sure the dumps of this version exist (build them if not) and publish the
+        catalogue that describes them (named graph `catalog`, also in the SPARQL store).
+
+        Raises:
+            OutputError: the dumps folder cannot be written.
+        """
+        manifest, catalogue = ensure(self)
+        graph = ox.NamedNode(self.settings.graph_iri(CATALOG_GRAPH))
+        self.store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in catalogue])
+        self.owned = _owned(graph_quads(self.store))
+        self.manifest = manifest
+        self.catalogue = tuple(catalogue)
+        return manifest
 
 
 def publish(settings: Settings) -> Publication:
-    """Load, validate (unless told not to) and index the data.
+    """Load, validate (unless told not to) and index the data (the dumps: `Publication.release`).
 
     Raises:
         DataInvalidError: the data does not conform; the message is the validation report.
@@ -118,11 +149,11 @@ def publish(settings: Settings) -> Publication:
         if not report.conforms:
             raise DataInvalidError(report.text(prefixes(settings.base_iri)))
     store = LocalStore(settings.base_iri, dataset.quads)
-    stats = statistics(store)
+    stats = statistics(store, settings.base_iri + "id/")
     version = _version(dataset.quads)
-    modified = _modified(settings, dataset)
+    modified = _modified(settings, dataset, version)
     graph = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
-    description = dataset_description(settings, stats, modified.isoformat(), store)
+    description = void_description(settings, stats, store, version[:16], date_time(modified))
     store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
     shape_graph = ox.NamedNode(settings.graph_iri("shapes"))
     shape_quads = [
@@ -137,10 +168,11 @@ def publish(settings: Settings) -> Publication:
         dataset=dataset,
         version=version,
         modified=modified,
+        issued=_moment(settings.issued) if settings.issued else modified,
         statistics=stats,
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
-        owned=_owned(dataset.quads),
+        owned=_owned(graph_quads(store)),
         shapes=shape_quads,
         labels=_labels(settings, dataset),
         cookbook=read_cookbook(settings.queries_dir),
@@ -153,12 +185,21 @@ def _version(quads: tuple[ox.Quad, ...]) -> str:
     return hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
-def _modified(settings: Settings, dataset: Dataset) -> datetime:
+def _modified(settings: Settings, dataset: Dataset, version: str) -> datetime:
+    """The `modified` setting; else, for data already released, the time recorded then (files
+    touched without change, or a fresh checkout, keep it); else the newest data file's time."""
     if settings.modified:
-        when = datetime.fromisoformat(settings.modified)
-        return when if when.tzinfo else when.replace(tzinfo=UTC)
+        return _moment(settings.modified)
+    released = current(settings.dumps_dir)
+    if released is not None and released.version == version[:16]:
+        return _moment(released.modified)
     newest = max(f.path.stat().st_mtime for f in dataset.files)
     return datetime.fromtimestamp(int(newest), tz=UTC)
+
+
+def _moment(value: str) -> datetime:
+    when = datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _context(settings: Settings) -> dict[str, Any]:
@@ -167,7 +208,7 @@ def _context(settings: Settings) -> dict[str, Any]:
     return {**prefixes(settings.base_iri), **terms}
 
 
-def _owned(quads: tuple[ox.Quad, ...]) -> dict[str, list[str]]:
+def _owned(quads: Sequence[ox.Quad]) -> dict[str, list[str]]:
     owned: dict[str, set[str]] = {}
     for q in quads:
         if isinstance(q.subject, ox.NamedNode) and "#" in q.subject.value:

@@ -33,9 +33,9 @@ def shared_path(relative: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    """Default settings, paths resolved against the repository root."""
-    return Settings.from_mapping({}, ROOT)
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Default settings, paths resolved against the repository root; dumps in a fresh folder."""
+    return Settings.from_mapping({"dumps_dir": tmp_path_factory.mktemp("dumps")}, ROOT)
 
 
 @pytest.fixture(scope="session")

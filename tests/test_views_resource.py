@@ -354,8 +354,10 @@ def test_dataset_description(client: FlaskClient, settings: Settings) -> None:
     void = rdflib.Namespace("http://rdfs.org/ns/void#")
     assert int(graph.value(dataset, void.triples)) > 1000
     dumps = set(graph.objects(dataset, void.dataDump))
-    assert rdflib.URIRef(settings.base_iri + "data.trig") in dumps
-    assert client.get("/data.trig").status_code == 200
+    trig = settings.base_iri + "dumps/instytucje-partnerskie.trig"
+    assert rdflib.URIRef(trig) in dumps
+    with client.get(trig[len(settings.base_iri) - 1 :]) as download:
+        assert download.status_code == 200
 
 
 def test_home_page_and_rdf_clients(client: FlaskClient) -> None:

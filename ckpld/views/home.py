@@ -20,6 +20,14 @@ from ckpld.views.resource import DOCUMENT_OFFERS, publication
 
 bp = Blueprint("home", __name__)
 
+# Where machines find the metadata (RFC 8288 Link header; the page repeats them as <link>).
+LINKS = (
+    '</catalog>; rel="alternate"; type="text/turtle"; title="DCAT-AP catalogue"',
+    '</.well-known/void>; rel="describedby"; type="text/turtle"; title="VoID"',
+    '</sparql>; rel="service-desc"; type="text/turtle"; title="SPARQL service description"',
+    '</sitemap.xml>; rel="sitemap"',
+)
+
 PARTNERS = """
 PREFIX schema: <https://schema.org/>
 PREFIX ckp: <def/ckp#>
@@ -110,7 +118,11 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         "dataset": (local_path(settings.base_iri, settings.dataset_iri) or "/") + suffix,
         "vocabulary": "/def/ckp" + suffix,
         "shapes": "/def/shapes.ttl",
-        "data": [("TriG", "/data.trig"), ("N-Quads", "/data.nq"), ("Turtle", "/data.ttl")],
+        "data": [(f.name, f"/dumps/{f.name}") for f in pub.manifest.files[:5]]
+        if pub.manifest
+        else [("TriG", "/data.trig"), ("N-Quads", "/data.nq"), ("Turtle", "/data.ttl")],
+        "dumps": "/dumps/" + suffix if pub.manifest else None,
+        "catalog": "/catalog" + suffix,
         "sparql": "/sparql" if "sparql.query" in current_app.view_functions else None,
         "publisher": (local_path(settings.base_iri, settings.publisher_iri) or "/") + suffix,
     }
@@ -135,7 +147,7 @@ def _home(lang: str, keep_lang: bool) -> Representation:
     )
     etag = f"{pub.etag_base}-home-{lang}" + ("-l" if keep_lang else "")
     return Representation(
-        body.encode(), media_type(HTML), etag, pub.modified, ("Accept", "Accept-Language")
+        body.encode(), media_type(HTML), etag, pub.modified, ("Accept", "Accept-Language"), LINKS
     )
 
 

@@ -24,7 +24,9 @@ from ckpld.iris import DOCUMENT, THING, split_suffix
 from ckpld.messages import text
 from ckpld.pages import Labeller, resource_page
 from ckpld.publication import Publication
+from ckpld.release import dataset_quads
 from ckpld.sources import archived_text
+from ckpld.triples import date_time
 from ckpld.views.representation import Representation, media_type, respond
 
 bp = Blueprint("resource", __name__)
@@ -61,7 +63,7 @@ def document(rest: str) -> Response:
     base = pub.settings.base_iri
     stem, suffix = split_suffix(rest)
     topic = base + THING + stem
-    return _negotiated(
+    return negotiated(
         pub,
         "/" + DOCUMENT + stem,
         suffix,
@@ -78,8 +80,8 @@ def definition(name: str) -> Response:
     iri = pub.settings.base_iri + "def/" + stem
     if stem == "shapes":
         shapes = Description(iri, iri, tuple(pub.shapes))
-        return _negotiated(pub, "/def/shapes", suffix, RDF_FORMATS, lambda: shapes)
-    return _negotiated(
+        return negotiated(pub, "/def/shapes", suffix, RDF_FORMATS, lambda: shapes)
+    return negotiated(
         pub, "/def/" + stem, suffix, DOCUMENT_OFFERS, lambda: _description(pub, iri, iri)
     )
 
@@ -97,7 +99,7 @@ def graph(name: str) -> Response:
             raise NotFoundError(f"there is no named graph {iri}")
         return Description(iri, iri, tuple(quads))
 
-    return _negotiated(pub, "/graph/" + stem, suffix, RDF_FORMATS, content)
+    return negotiated(pub, "/graph/" + stem, suffix, RDF_FORMATS, content)
 
 
 @bp.get("/data", defaults={"suffix": None})
@@ -108,27 +110,37 @@ def data(suffix: str | None) -> Response:
     iri = pub.settings.base_iri + "data"
     if suffix is not None and split_suffix("data." + suffix)[1] is None:
         raise NotFoundError(f"no format has the suffix .{suffix}")
-    return _negotiated(
+    return negotiated(
         pub,
         "/data",
         suffix,
         RDF_FORMATS,
-        lambda: Description(iri, iri, tuple(graph_quads(pub.store))),
+        lambda: Description(iri, iri, tuple(dataset_quads(pub.store, pub.settings))),
     )
 
 
 @bp.get("/.well-known/void")
-def void() -> Response:
-    """The dataset's VoID description, where VoID clients look for it (RFC 8615 well-known URI)."""
+def well_known_void() -> Response:
+    """The VoID description where VoID clients look for it (RFC 8615 well-known URI)."""
+    return void(None)
+
+
+@bp.get("/void", defaults={"suffix": None})
+@bp.get("/void.<suffix>")
+def void(suffix: str | None) -> Response:
+    """The dataset's VoID description (also at /.well-known/void)."""
     pub = publication()
     dataset = pub.settings.dataset_iri
     document = pub.settings.base_iri + ".well-known/void"
-    return _negotiated(
+    if suffix is not None and split_suffix("void." + suffix)[1] is None:
+        raise NotFoundError(f"no format has the suffix .{suffix}")
+    return negotiated(
         pub,
-        "/.well-known/void",
-        None,
+        "/void",
+        suffix,
         DOCUMENT_OFFERS,
         lambda: _description(pub, dataset, document),
+        embed_context=True,
     )
 
 
@@ -151,13 +163,25 @@ def source(name: str) -> Response:
     return respond(rep, request, pub.settings.cache_max_age)
 
 
-def _negotiated(
+def negotiated(
     pub: Publication,
     path: str,
     suffix: str | None,
     offers: Sequence[Format],
     content: Callable[[], Description],
+    embed_context: bool = False,
 ) -> Response:
+    """The representation of `content()` the client asked for (by `Accept` or `suffix`), cached.
+
+    Args:
+        pub: The publication served.
+        path: The document's path without suffix (cache key, alternates, Content-Location).
+        suffix: A format suffix from the URL, which beats `Accept`.
+        offers: The formats this document comes in.
+        content: Makes the statements (raises NotFoundError when there is nothing).
+        embed_context: JSON-LD carries its context instead of referring to the published one
+            (for metadata that harvesters read on their own, without a second request).
+    """
     desc = pub.cache.get(("describe", path), content)  # 404 before 406: is there anything here?
     chosen = negotiate(request.headers.get("Accept"), offers, override_of(suffix, request.args))
     if chosen is None:
@@ -167,7 +191,9 @@ def _negotiated(
     lang = language(request.headers.get("Accept-Language"), forced) if chosen is HTML else ""
     keep_lang = forced in LANGUAGES and chosen is HTML
     key = ("doc", path, chosen.name, lang, keep_lang)
-    rep = pub.cache.get(key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang))
+    rep = pub.cache.get(
+        key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang, embed_context)
+    )
     return respond(rep, request, pub.settings.cache_max_age)
 
 
@@ -179,11 +205,13 @@ def _represent(
     desc: Description,
     lang: str,
     keep_lang: bool,
+    embed_context: bool,
 ) -> Representation:
     if fmt is HTML:
         body = _html(pub, desc, path, offers, lang, keep_lang).encode()
     else:
-        context_url = pub.settings.base_iri + "context.jsonld"  # canonical, like every IRI
+        # canonical, like every IRI
+        context_url = None if embed_context else pub.settings.base_iri + "context.jsonld"
         body = render(desc.all_quads(), fmt, pub.prefixes, pub.context, context_url)
     vary = ["Accept"] + (["Accept-Language"] if HTML in offers and not keep_lang else [])
     links = [*alternates(path, offers, fmt), f'<{desc.document}>; rel="canonical"']
@@ -209,7 +237,7 @@ def _description(pub: Publication, topic: str, document_iri: str) -> Description
         document_iri,
         topic,
         pub.settings.dataset_iri,
-        pub.modified.isoformat(),
+        date_time(pub.modified),
         None if states_license else pub.settings.license,
     )
     return Description(topic, document_iri, tuple(quads), tuple(metadata))

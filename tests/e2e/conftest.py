@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +34,8 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        self.dumps = Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))  # each server its own
+        environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
         environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
@@ -79,6 +82,7 @@ class LiveServer:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # anything left in the group
         self.log.close()
+        shutil.rmtree(self.dumps, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -126,9 +126,12 @@ def test_every_other_published_iri_answers(live_server: LiveServer, settings: Se
         if isinstance(t, ox.NamedNode) and t.value.startswith(settings.base_iri)
     }
     others = sorted(i for i in iris if not i.startswith(settings.base_iri + "id/"))
-    assert {"def/ckp", "graph/page", "data.trig", "source/instytucje-partnerskie.txt"} <= {
-        i[len(settings.base_iri) :] for i in others
-    }
+    assert {
+        "def/ckp",
+        "graph/page",
+        "dumps/instytucje-partnerskie.trig",
+        "source/instytucje-partnerskie.txt",
+    } <= {i[len(settings.base_iri) :] for i in others}
     for iri in others:
         response = requests.get(live_server.url + "/" + iri[len(settings.base_iri) :], timeout=10)
         assert response.status_code == 200, iri

@@ -1,0 +1,141 @@
+"""The VoID description of the dataset, computed from the store so its figures stay true."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+
+from ckpld.config import Settings
+from ckpld.dumps import DATA_DUMPS
+from ckpld.metadata import Statistics, integer
+from ckpld.namespaces import compact, prefixes
+from ckpld.store import Store
+from ckpld.triples import Triples, text, typed
+
+# Titles of the named graphs ckpld knows by name; other source graphs get a generic title.
+GRAPH_TITLES = {
+    "page": ("Fakty ze strony źródłowej", "Facts from the source page"),
+    "enrichment": (
+        "Wzbogacenia: identyfikatory, nazwy, tłumaczenia",
+        "Enrichment: identifiers, names, translations",
+    ),
+    "vocabulary": ("Słownik ckpld i listy pojęć", "The ckpld vocabulary and code lists"),
+}
+EXAMPLES = 3  # void:exampleResource: the things with the most statements
+
+
+def dump_urls(settings: Settings) -> list[str]:
+    """Where the dumps of the whole dataset are downloaded."""
+    return [f"{settings.base_iri}dumps/{d.name(settings.dataset_id)}" for d in DATA_DUMPS]
+
+
+def void_description(
+    settings: Settings, stats: Statistics, store: Store, version: str, modified: str
+) -> list[ox.Triple]:
+    """The dataset as a `void:Dataset`: who, what licence, how big, which parts, where to get it.
+
+    Args:
+        settings: Titles, publisher, licence, base IRI.
+        stats: Counts over the data, from the store.
+        store: For the source pages and example resources.
+        version: The dataset version (recorded as `owl:versionInfo`).
+        modified: When the data last changed (ISO 8601).
+    """
+    out = Triples()
+    dataset = ox.NamedNode(settings.dataset_iri)
+    base = settings.base_iri
+    out.add(
+        dataset,
+        ("rdf:type", "void:Dataset"),
+        ("dct:title", text(settings.title_pl, "pl")),
+        ("dct:title", text(settings.title_en, "en")),
+        ("rdfs:label", text(settings.title_pl, "pl")),
+        ("rdfs:label", text(settings.title_en, "en")),
+        ("dct:description", text(settings.description_pl, "pl")),
+        ("dct:description", text(settings.description_en, "en")),
+        ("dct:publisher", settings.publisher_iri),
+        ("dct:license", settings.license),
+        ("dct:modified", typed(modified, "xsd:dateTime")),
+        ("owl:versionInfo", ox.Literal(version)),
+        ("foaf:homepage", base),
+        ("void:uriSpace", ox.Literal(base + "id/")),
+        ("void:sparqlEndpoint", base + "sparql"),
+        ("void:rootResource", settings.publisher_iri),
+        ("void:triples", integer(stats.triples)),
+        ("void:entities", integer(stats.entities)),
+        ("void:distinctSubjects", integer(stats.subjects)),
+        ("void:distinctObjects", integer(stats.objects)),
+        ("void:properties", integer(len(stats.properties))),
+        ("void:classes", integer(len(stats.classes))),
+    )
+    for url in dump_urls(settings):
+        out.add(dataset, ("void:dataDump", url))
+    for dump in DATA_DUMPS:
+        out.add(dataset, ("void:feature", dump.format.iri))
+    for row in store.query(
+        "SELECT DISTINCT ?url WHERE { ?page a <https://schema.org/WebPage> ; "
+        "<https://schema.org/url> ?url } ORDER BY ?url"
+    ).rows:
+        out.add(dataset, ("dct:source", row[0]))  # type: ignore[arg-type]
+    for vocabulary in vocabularies(stats):
+        out.add(dataset, ("void:vocabulary", vocabulary))
+    for example in _examples(store, base + "id/"):
+        out.add(dataset, ("void:exampleResource", example))
+    table = prefixes(base)
+    for cls, count in stats.classes.items():
+        part = out.add(
+            _part(settings, "class", cls, table),
+            ("void:class", cls),
+            ("void:entities", integer(count)),
+        )
+        out.add(dataset, ("void:classPartition", part))
+    for prop, count in stats.properties.items():
+        part = out.add(
+            _part(settings, "property", prop, table),
+            ("void:property", prop),
+            ("void:triples", integer(count)),
+        )
+        out.add(dataset, ("void:propertyPartition", part))
+    for graph, count in stats.graphs.items():
+        name = graph[len(base + "graph/") :]
+        polish, english = GRAPH_TITLES.get(name, (f"Graf {name}", f"Graph {name}"))
+        subset = out.add(
+            graph,
+            ("rdf:type", "void:Dataset"),
+            ("dct:title", text(polish, "pl")),
+            ("dct:title", text(english, "en")),
+            ("void:triples", integer(count)),
+            ("void:dataDump", f"{base}graph/{name}.ttl"),
+        )
+        out.add(dataset, ("void:subset", subset))
+    return out.triples
+
+
+def vocabularies(stats: Statistics) -> list[str]:
+    """Namespaces of the classes and properties the data uses, sorted."""
+    found = {_namespace(iri) for iri in (*stats.classes, *stats.properties)}
+    return sorted(n for n in found if n)
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1] if cut > len("https://") else ""
+
+
+def _part(settings: Settings, kind: str, iri: str, table: dict[str, str]) -> str:
+    """A readable, stable IRI for a class or property partition: `{dataset}#class-schema-Place`."""
+    name = compact(iri, table)
+    if name.startswith("<"):
+        name = hashlib.sha256(iri.encode()).hexdigest()[:12]
+    return f"{settings.dataset_iri}#{kind}-{name.replace(':', '-')}"
+
+
+def _examples(store: Store, uri_space: str) -> list[ox.NamedNode]:
+    space = ox.Literal(uri_space)
+    answer = store.query(
+        "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }} "
+        f"GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {EXAMPLES}"
+    )
+    return [row[0] for row in answer.rows if isinstance(row[0], ox.NamedNode)]
