@@ -8,17 +8,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Tools the test suite runs, as command:Debian-package (installed when the command is missing).
-APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless
+APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless sha256sum:coreutils \
+	gcc:gcc pg_config:libpq-dev
+# CKAN's DCAT harvester (ckanext-dcat's RDF parser) for the harvest tests, in an environment of its
+# own: CKAN pins its dependencies, which must not decide ckpld's. psycopg2 is built from source.
+CKAN_VENV ?= .venv-ckan
+CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test install install-test system-python system-node system-test clean
+.PHONY: run test install install-test system-python system-node system-test system-headers clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
 	$(BIN)/ckpld serve
 
-test: install-test $(NPM_STAMP)
+test: install-test $(NPM_STAMP) $(CKAN_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -54,6 +59,18 @@ system-test:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# Python's C headers, to build psycopg2 for CKAN; Debian's python3-dev when missing.
+system-headers:
+	@$(PYTHON) -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' || { \
+		echo "Installing Python headers from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-dev; }
+
+$(CKAN_VENV)/.installed: Makefile | system-python system-test system-headers
+	$(PYTHON) -m venv $(CKAN_VENV)
+	$(CKAN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CKAN_VENV)/bin/pip install --quiet $(CKAN_PACKAGES)
+	touch $@
+
 # npm, to install the browser assets; Debian's package when missing.
 system-node:
 	@command -v npm >/dev/null 2>&1 || { \
@@ -66,4 +83,4 @@ $(NPM_STAMP): package.json package-lock.json | system-node
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(CKAN_VENV) node_modules dumps .pytest_cache .mypy_cache .ruff_cache .coverage

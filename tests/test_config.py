@@ -71,6 +71,10 @@ def test_config_file_in_the_working_folder_is_found(
         pytest.param({"dataset_id": "Partners 2018"}, "must be a slug", id="slug"),
         pytest.param({"license": "CC-BY"}, "absolute http(s) IRI", id="licence"),
         pytest.param({"modified": "last week"}, "ISO 8601", id="modified"),
+        pytest.param({"issued": "2026-13-01"}, "ISO 8601", id="issued"),
+        pytest.param({"dataset_id": "a" * 37}, "at most 36 characters", id="identifier-length"),
+        pytest.param({"contact_email": "ckp at example"}, "not an e-mail address", id="email"),
+        pytest.param({"contact_url": "www.ckpodgorza.pl"}, "absolute http(s) IRI", id="contact"),
         pytest.param({"colour": "blue"}, "unknown setting(s): colour", id="unknown"),
     ],
 )

@@ -24,7 +24,7 @@ from ckpld.iris import DOCUMENT, THING, split_suffix
 from ckpld.messages import text
 from ckpld.pages import Labeller, resource_page
 from ckpld.publication import Publication
-from ckpld.release import dataset_quads
+from ckpld.release import METADATA_GRAPH, dataset_quads
 from ckpld.sources import archived_text
 from ckpld.triples import date_time
 from ckpld.views.representation import Representation, media_type, respond
@@ -134,14 +134,15 @@ def void(suffix: str | None) -> Response:
     document = pub.settings.base_iri + ".well-known/void"
     if suffix is not None and split_suffix("void." + suffix)[1] is None:
         raise NotFoundError(f"no format has the suffix .{suffix}")
-    return negotiated(
-        pub,
-        "/void",
-        suffix,
-        DOCUMENT_OFFERS,
-        lambda: _description(pub, dataset, document),
-        embed_context=True,
-    )
+
+    def content() -> Description:  # the whole VoID graph: dataset, partitions, subsets
+        quads = graph_quads(pub.store, pub.settings.graph_iri(METADATA_GRAPH))
+        about = document_metadata(
+            document, dataset, dataset, date_time(pub.modified), pub.settings.license
+        )
+        return Description(dataset, document, tuple(quads), tuple(about))
+
+    return negotiated(pub, "/void", suffix, DOCUMENT_OFFERS, content, embed_context=True)
 
 
 @bp.get("/source/<name>")

@@ -29,12 +29,19 @@ def free_port() -> int:
 class LiveServer:
     """A `ckpld serve` process; `url` is its root."""
 
-    def __init__(self, *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *args: str,
+        cwd: Path = ROOT,
+        env: dict[str, str] | None = None,
+        dumps: Path | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
-        self.dumps = Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))  # each server its own
+        self.own_dumps = dumps is None  # each server its own dumps folder, unless given one
+        self.dumps = dumps or Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
         environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
@@ -82,7 +89,8 @@ class LiveServer:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # anything left in the group
         self.log.close()
-        shutil.rmtree(self.dumps, ignore_errors=True)
+        if self.own_dumps:
+            shutil.rmtree(self.dumps, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,225 @@
+"""Harvesting the live server with real harvesters and parsers: CKAN's, dane.gov.pl's, rapper."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+import requests
+from rdflib.namespace import DCAT, RDF
+
+from ckpld.config import Settings
+from ckpld.dumps import current
+from tests.conftest import ROOT
+from tests.e2e.conftest import LiveServer
+
+HARVEST = Path(__file__).with_name("ckan_harvest.py")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+# How a dane.gov.pl administrator would harvest ckpld (README, "Harvesting"): the catalogue graph.
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }"
+
+
+def ckan_python() -> str:
+    """The Python of the environment `make test` installs CKAN and ckanext-dcat into."""
+    path = os.environ.get("CKPLD_CKAN_PYTHON") or str(ROOT / ".venv-ckan" / "bin" / "python")
+    if not Path(path).exists():
+        pytest.fail(f"CKAN's environment is missing ({path}): run `make test`, which installs it")
+    return path
+
+
+def harvest(*args: str) -> list[dict[str, object]]:
+    done = subprocess.run(
+        [ckan_python(), str(HARVEST), *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert isinstance(found, list)
+    return found
+
+
+@pytest.mark.parametrize("accept", [None, "application/rdf+xml", "application/ld+json"])
+@pytest.mark.parametrize("locale", ["pl", "en"])
+def test_ckan_harvests_the_catalogue(
+    live_server: LiveServer, settings: Settings, accept: str | None, locale: str
+) -> None:
+    args = [live_server.url + "/catalog", "--locale", locale]
+    datasets = harvest(*args, *(["--accept", accept] if accept else []))
+    assert len(datasets) == 1
+    (dataset,) = datasets
+    title = settings.title_pl if locale == "pl" else settings.title_en
+    assert dataset["title"] == title
+    extras = dataset["extras"]
+    assert isinstance(extras, dict)
+    assert extras["identifier"] == settings.dataset_id
+    assert extras["uri"] == settings.dataset_iri
+    assert (extras["temporal_start"], extras["temporal_end"]) == ("2018", "2020")
+    resources = dataset["resources"]
+    assert isinstance(resources, list) and len(resources) == 5
+    urls = sorted(str(r["url"]) for r in resources)
+    assert urls == sorted(
+        f"{settings.base_iri}dumps/{settings.dataset_id}.{suffix}"
+        for suffix in ("ttl", "nt.gz", "jsonld", "trig", "nq")
+    )
+    for resource in resources:
+        assert str(resource["format"]).startswith(
+            "http://publications.europa.eu/resource/authority/file-type/"
+        )
+        assert resource["license"] and resource["hash"] and resource["size"]
+
+
+def test_dane_gov_pl_harvests_through_sparql(live_server: LiveServer, settings: Settings) -> None:
+    # dane.gov.pl's DCAT source type: rdflib's SPARQLStore, GET, Accept: application/rdf+xml.
+    query = CONSTRUCT % settings.graph_iri("catalog")
+    (dataset,) = harvest(live_server.url + "/sparql", "--sparql-construct", query, "--locale", "pl")
+    assert dataset["title"] == settings.title_pl
+    assert isinstance(dataset["resources"], list) and len(dataset["resources"]) == 5
+    assert '"GET /sparql?query=CONSTRUCT' in live_server.output()
+
+
+@pytest.fixture(scope="module")
+def catalog(live_server: LiveServer) -> rdflib.Graph:
+    response = requests.get(live_server.url + "/catalog", timeout=30)
+    return rdflib.Graph().parse(data=response.content, format="turtle")
+
+
+def downloads(
+    live_server: LiveServer, settings: Settings, catalog: rdflib.Graph
+) -> Iterator[tuple[str, bytes, rdflib.term.Node]]:
+    for distribution in catalog.subjects(RDF.type, DCAT.Distribution):
+        url = str(catalog.value(distribution, DCAT.downloadURL))
+        local = live_server.url + "/" + url[len(settings.base_iri) :]
+        response = requests.get(local, timeout=30)
+        assert response.status_code == 200
+        yield url, response.content, distribution
+
+
+RDFLIB = {"ttl": "turtle", "nt.gz": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
+RAPPER = {"ttl": "turtle", "nt.gz": "ntriples", "trig": "trig", "nq": "nquads"}
+OXIGRAPH = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt.gz": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
+
+
+def test_every_dump_parses_and_is_the_served_data(
+    live_server: LiveServer, settings: Settings, catalog: rdflib.Graph, tmp_path: Path
+) -> None:
+    served = requests.get(live_server.url + "/data.nq", timeout=30).content
+    served_quads = set(ox.parse(served, format=ox.RdfFormat.N_QUADS))
+    served_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in served_quads}
+    seen = set()
+    for url, body, distribution in downloads(live_server, settings, catalog):
+        suffix = url.split(f"{settings.dataset_id}.", 1)[1]
+        seen.add(suffix)
+        # size and checksum as the catalogue says
+        assert int(catalog.value(distribution, DCAT.byteSize)) == len(body)  # type: ignore[arg-type]
+        checksum = catalog.value(distribution, SPDX.checksum)
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
+        text = gzip.decompress(body) if suffix.endswith(".gz") else body
+        quads = list(ox.parse(text, format=OXIGRAPH[suffix]))
+        if suffix in ("trig", "nq"):
+            assert set(quads) == served_quads, suffix
+        else:
+            assert {ox.Triple(q.subject, q.predicate, q.object) for q in quads} == served_triples
+        rdflib.Dataset(default_union=True).parse(data=text, format=RDFLIB[suffix])
+        if suffix in RAPPER:  # raptor has no JSON-LD parser
+            path = tmp_path / f"dump.{suffix.removesuffix('.gz')}"
+            path.write_bytes(text)
+            parsed = subprocess.run(
+                [
+                    "rapper",
+                    "-q",
+                    "-i",
+                    RAPPER[suffix],
+                    "-o",
+                    "ntriples",
+                    str(path),
+                    settings.base_iri,
+                ],
+                capture_output=True,
+                timeout=60,
+            )
+            assert parsed.returncode == 0, parsed.stderr
+            lines = {line for line in parsed.stdout.splitlines() if line.strip()}
+            assert len(lines) == len(served_triples), suffix
+    assert seen == {"ttl", "nt.gz", "jsonld", "trig", "nq"}
+
+
+def test_dumps_over_http(live_server: LiveServer) -> None:
+    url = live_server.url + "/dumps/instytucje-partnerskie.nt.gz"
+    head = requests.head(url, timeout=10)
+    assert head.status_code == 200 and head.headers["Content-Type"] == "application/gzip"
+    size = int(head.headers["Content-Length"])
+    part = requests.get(url, headers={"Range": "bytes=0-1"}, timeout=10)
+    assert part.status_code == 206 and part.content == b"\x1f\x8b"  # gzip's magic number
+    assert part.headers["Content-Range"] == f"bytes 0-1/{size}"
+    again = requests.get(url, headers={"If-None-Match": head.headers["ETag"]}, timeout=10)
+    assert again.status_code == 304
+    curl = subprocess.run(["curl", "-sf", "-r", "2-", url], capture_output=True, timeout=30)
+    assert curl.returncode == 0 and len(curl.stdout) == size - 2
+
+
+KILLED_BUILD = """
+import os, signal, sys
+import ckpld.dumps as dumps
+real = dumps._write_file
+def dying(path, body):
+    real(path, body)
+    if path.suffix == ".nq":
+        os.kill(os.getpid(), signal.SIGKILL)
+dumps._write_file = dying
+from ckpld.cli import cli
+cli(["build", "--out", sys.argv[1]])
+"""
+
+
+def test_a_killed_build_leaves_the_old_dumps_served(tmp_path: Path) -> None:
+    dumps = tmp_path / "dumps"
+    server = LiveServer("--workers", "2", dumps=dumps)
+    try:
+        server.wait_until_ready()
+        before = current(dumps)
+        assert before is not None
+        served = requests.get(server.url + "/dumps/SHA256SUMS", timeout=10).content
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        environment["CKPLD_TITLE_EN"] = "Changed while the server runs"
+        killed = subprocess.run(
+            [sys.executable, "-c", KILLED_BUILD, str(dumps)],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            timeout=120,
+        )
+        assert killed.returncode == -9
+        assert current(dumps) == before  # `current` still names the old release
+        assert_serves(server, served)
+    finally:
+        server.stop()
+    restarted = LiveServer("--workers", "1", dumps=dumps)  # starts on what the kill left
+    try:
+        restarted.wait_until_ready()
+        assert_serves(restarted, served)
+        assert current(dumps) == before  # up to date: reused, not rebuilt
+    finally:
+        restarted.stop()
+
+
+def assert_serves(server: LiveServer, sums: bytes) -> None:
+    """The server serves exactly the files `sums` lists, intact."""
+    assert requests.get(server.url + "/dumps/SHA256SUMS", timeout=10).content == sums
+    for line in sums.decode().splitlines():
+        digest, name = line.split("  ")
+        body = requests.get(f"{server.url}/dumps/{name}", timeout=10).content
+        assert hashlib.sha256(body).hexdigest() == digest, name

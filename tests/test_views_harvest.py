@@ -1,0 +1,194 @@
+"""What harvesters and crawlers fetch, over the Flask test client: catalogue, dumps, sitemap."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from xml.etree import ElementTree
+
+import pytest
+import rdflib
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from ckpld.app import create_app
+from ckpld.config import Settings
+
+TURTLE = {"Accept": "text/turtle"}
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> Flask:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def local(settings: Settings, url: str) -> str:
+    assert url.startswith(settings.base_iri), url
+    return "/" + url[len(settings.base_iri) :]
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        (None, "text/turtle", "turtle"),  # CKAN's harvester sends no Accept
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+    ],
+)
+def test_catalogue_by_content_negotiation(
+    client: FlaskClient, settings: Settings, accept: str | None, media_type: str, rdflib_format: str
+) -> None:
+    response = client.get("/catalog", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200 and response.mimetype == media_type
+    graph = rdflib.Graph().parse(data=response.data, format=rdflib_format)
+    catalog = rdflib.URIRef(settings.base_iri + "catalog")
+    assert (catalog, RDF.type, DCAT.Catalog) in graph
+    assert len(set(graph.subjects(RDF.type, DCAT.Distribution))) == 5
+    if rdflib_format == "json-ld":  # a harvester needs no second request for the context
+        assert isinstance(json.loads(response.data)["@context"], dict)
+
+
+def test_catalogue_suffixes_and_errors(client: FlaskClient) -> None:
+    assert client.get("/catalog.rdf").mimetype == "application/rdf+xml"
+    assert client.get("/catalog.jsonld").mimetype == "application/ld+json"
+    assert client.get("/catalog.xyz").status_code == 404
+    refused = client.get("/catalog", headers={"Accept": "image/png"})
+    assert refused.status_code == 406 and "text/turtle" in refused.get_json()["detail"]
+    page = client.get("/catalog", headers={"Accept": "text/html", "Accept-Language": "pl"})
+    assert page.status_code == 200 and "Otwarte dane" in page.get_data(as_text=True)
+
+
+def test_catalogue_is_linked_from_home_service_description_and_headers(
+    client: FlaskClient, settings: Settings
+) -> None:
+    home = client.get("/", headers={"Accept": "text/html"})
+    links = home.headers["Link"]
+    assert '</catalog>; rel="alternate"; type="text/turtle"' in links
+    assert '</.well-known/void>; rel="describedby"' in links
+    html = home.get_data(as_text=True)
+    assert '<link rel="alternate" type="text/turtle" href="/catalog"' in html
+    assert 'href="/catalog"' in html and 'href="/dumps/"' in html
+    sd = rdflib.Graph().parse(data=client.get("/sparql", headers=TURTLE).data, format="turtle")
+    assert rdflib.URIRef(settings.base_iri + "catalog") in set(
+        sd.objects(None, rdflib.RDFS.seeAlso)
+    )
+
+
+def test_dumps_are_served_as_the_catalogue_describes_them(
+    client: FlaskClient, settings: Settings
+) -> None:
+    catalog = rdflib.Graph().parse(
+        data=client.get("/catalog", headers=TURTLE).data, format="turtle"
+    )
+    spdx = rdflib.Namespace("http://spdx.org/rdf/terms#")
+    media = {
+        "ttl": "text/turtle",
+        "gz": "application/gzip",
+        "jsonld": "application/ld+json",
+        "trig": "application/trig",
+        "nq": "application/n-quads",
+    }
+    for distribution in catalog.subjects(RDF.type, DCAT.Distribution):
+        url = str(catalog.value(distribution, DCAT.downloadURL))
+        with client.get(local(settings, url)) as response:
+            body = response.get_data()
+            assert response.status_code == 200
+            assert response.mimetype == media[url.rsplit(".", 1)[-1]]
+            assert int(response.headers["Content-Length"]) == len(body)
+        assert int(catalog.value(distribution, DCAT.byteSize)) == len(body)  # type: ignore[arg-type]
+        checksum = catalog.value(distribution, spdx.checksum)
+        digest = str(catalog.value(checksum, spdx.checksumValue))
+        assert hashlib.sha256(body).hexdigest() == digest
+        assert response.headers["ETag"] == f'"{digest}"'
+        assert catalog.value(distribution, DCTERMS.license) is not None
+
+
+def test_dumps_support_head_ranges_and_validators(client: FlaskClient) -> None:
+    path = "/dumps/instytucje-partnerskie.ttl"
+    with client.get(path) as full:
+        body, etag = full.get_data(), full.headers["ETag"]
+    with client.head(path) as head:
+        assert head.status_code == 200 and head.get_data() == b""
+        assert int(head.headers["Content-Length"]) == len(body)
+    with client.get(path, headers={"Range": "bytes=10-19"}) as part:
+        assert part.status_code == 206 and part.get_data() == body[10:20]
+        assert part.headers["Content-Range"] == f"bytes 10-19/{len(body)}"
+    with client.get(path, headers={"If-None-Match": etag}) as cached:
+        assert cached.status_code == 304
+    with client.get(path, headers={"Range": f"bytes={len(body) + 5}-"}) as beyond:
+        assert beyond.status_code == 416
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dumps/nothing.ttl",
+        "/dumps/../pyproject.toml",
+        "/dumps/..%2Fpyproject.toml",
+        "/dumps/%2e%2e%2fpyproject.toml",
+        "/dumps/.lock",
+        "/dumps/current",
+    ],
+)
+def test_nothing_else_is_served_from_the_dumps_folder(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "[project]" not in response.get_data(as_text=True)
+
+
+def test_dumps_index_for_people_and_programs(client: FlaskClient) -> None:
+    page = client.get("/dumps/", headers={"Accept": "text/html", "Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'href="/dumps/instytucje-partnerskie.nt.gz"' in html
+    listing = client.get("/dumps/", headers={"Accept": "application/json"}).get_json()
+    names = [f["name"] for f in listing["files"]]
+    assert "SHA256SUMS" in names and "catalog.ttl" in names and "void.ttl" in names
+    with client.get("/dumps/manifest.json") as manifest:
+        assert manifest.get_json() == listing
+
+
+def test_sitemap_lists_every_page_and_robots_points_at_it(
+    client: FlaskClient, settings: Settings
+) -> None:
+    response = client.get("/sitemap.xml")
+    assert response.mimetype == "application/xml"
+    root = ElementTree.fromstring(response.data)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = [e.text or "" for e in root.findall("s:url/s:loc", ns)]
+    assert len(urls) == len(set(urls)) > 50
+    assert settings.base_iri + "doc/organization/centrum-kultury-podgorza" in urls
+    for url in urls:
+        page = client.get(local(settings, url), headers={"Accept": "text/html"})
+        assert page.status_code == 200 and page.mimetype == "text/html", url
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert f"Sitemap: {settings.base_iri}sitemap.xml" in robots
+    assert re.search(r"^Disallow: /sparql\?$", robots, re.MULTILINE)
+    assert client.get("/sitemap-1.xml").status_code == 404  # one page: no index
+
+
+def test_big_sitemaps_become_an_index(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ckpld.views import harvest
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole = ElementTree.fromstring(client.get("/sitemap.xml").data)
+    everything = [e.text for e in whole.findall("s:url/s:loc", ns)]
+    monkeypatch.setattr(harvest, "SITEMAP_PAGE", 40)
+    fresh = create_app(client.application.extensions["ckpld"].settings).test_client()
+    index = ElementTree.fromstring(fresh.get("/sitemap.xml").data)
+    pages = [e.text or "" for e in index.findall("s:sitemap/s:loc", ns)]
+    assert len(pages) == -(-len(everything) // 40) >= 2
+    listed = []
+    for n in range(1, len(pages) + 1):
+        part = ElementTree.fromstring(fresh.get(f"/sitemap-{n}.xml").data)
+        listed += [e.text for e in part.findall("s:url/s:loc", ns)]
+    assert listed == everything
+    assert fresh.get(f"/sitemap-{len(pages) + 1}.xml").status_code == 404
