@@ -79,6 +79,19 @@ def statistics(store: Store, uri_space: str = "") -> Statistics:
     )
 
 
+def sizes(store: Store) -> Statistics:
+    """Only the sizes: distinct triples of the union and triples per named graph."""
+    total = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {_DISTINCT}")
+    graphs = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    )
+    return Statistics(
+        triples=_int(total.rows[0][0]),
+        graphs={_iri(row[0]): _int(row[1]) for row in graphs.rows},
+        classes={},
+    )
+
+
 def _int(term: object) -> int:
     assert isinstance(term, ox.Literal)
     return int(term.value)
@@ -103,7 +116,7 @@ def service_description(
 
     Args:
         settings: For the base IRI, titles and the SERVICE allow-list.
-        stats: Triples per named graph, for `void:triples`.
+        stats: Sizes of the union and of each named graph, for `void:triples`.
         endpoints: The endpoint's URLs: as the client used it, and the canonical one.
         result_formats: W3C format IRIs the endpoint can answer in.
     """

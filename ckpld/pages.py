@@ -27,6 +27,8 @@ _FIRST = (
     "def/ckp#nameAsOnPage",
 )
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+# Properties a page takes names from: the labels documents carry, and DCAT's agent names.
+_NAMES = (*LABEL_PROPERTIES, "http://xmlns.com/foaf/0.1/name")
 # Datatypes a reader needs no hint for (language-tagged strings show their language instead).
 _PLAIN_TYPES = {
     *(
@@ -131,7 +133,7 @@ class Labeller:
         self.names: dict[str, dict[str, str]] = {}
         for q in quads:
             if (
-                q.predicate.value in LABEL_PROPERTIES
+                q.predicate.value in _NAMES
                 and isinstance(q.object, ox.Literal)
                 and isinstance(q.subject, ox.NamedNode)
             ):

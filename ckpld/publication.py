@@ -20,7 +20,7 @@ from ckpld.cookbook import Recipe, read_cookbook
 from ckpld.documents import graph_quads
 from ckpld.dumps import Manifest, current
 from ckpld.errors import DataInvalidError
-from ckpld.metadata import Statistics, statistics
+from ckpld.metadata import Statistics, sizes, statistics
 from ckpld.namespaces import prefixes
 from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, load, read_shapes
@@ -78,6 +78,7 @@ class Publication:
         modified: When the data last changed (UTC).
         issued: When the dataset was first published (UTC; setting `issued`, else `modified`).
         statistics: Counts over the data (before the metadata graph was added).
+        queryable: Sizes of what SPARQL sees: the data, its VoID and (once released) catalogue.
         prefixes: Prefixes for output.
         context: The JSON-LD context object (prefixes plus the term table).
         owned: For each IRI, the hash IRIs it owns (`{iri}#part`).
@@ -97,6 +98,7 @@ class Publication:
     modified: datetime
     issued: datetime
     statistics: Statistics
+    queryable: Statistics
     prefixes: dict[str, str]
     context: dict[str, Any]
     owned: dict[str, list[str]]
@@ -132,6 +134,7 @@ class Publication:
         self.owned = _owned(graph_quads(self.store))
         self.manifest = manifest
         self.catalogue = tuple(catalogue)
+        self.queryable = sizes(self.store)
         return manifest
 
 
@@ -170,6 +173,7 @@ def publish(settings: Settings) -> Publication:
         modified=modified,
         issued=_moment(settings.issued) if settings.issued else modified,
         statistics=stats,
+        queryable=sizes(store),
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
         owned=_owned(graph_quads(store)),

@@ -191,6 +191,41 @@ def test_update_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 2 and err.startswith("ckpld: error:")
 
 
+def test_build_writes_a_release_and_says_where(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run("build", "--out", str(tmp_path / "dumps"))
+    assert code == 0
+    assert out.startswith("ckpld: release ") and "9 files" not in out and "8 files" in out
+    assert (tmp_path / "dumps" / "current" / "SHA256SUMS").exists()
+
+
+def test_build_into_an_unwritable_place_exits_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    (tmp_path / "a-file").write_text("")
+    code, _, err = run("build", "--out", str(tmp_path / "a-file" / "dumps"))
+    assert code == 2
+    assert err.startswith("ckpld: error: cannot write the dumps to") and err.count("\n") == 1
+
+
+def test_build_refuses_invalid_data(
+    monkeypatch: pytest.MonkeyPatch, data_copy: Path, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    page = data_copy / "page.ttl"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("oa:exact", "oa:prefix"), encoding="utf-8"
+    )
+    monkeypatch.setenv("CKPLD_DATA_DIR", str(data_copy))
+    monkeypatch.setenv("CKPLD_SOURCE_DIR", str(data_copy / "source"))
+    code, _, err = run("build", "--out", str(tmp_path / "dumps"))
+    assert code == 1 and "does not validate" in err
+    assert not (tmp_path / "dumps" / "current").exists()
+
+
 def test_installed_script_and_module_run() -> None:
     script = Path(sys.executable).parent / "ckpld"
     for command in ([str(script)], [sys.executable, "-m", "ckpld"]):

@@ -345,3 +345,24 @@ def test_cors_for_researchers_in_browsers(client: FlaskClient) -> None:
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     assert get(client, ASK).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_service_description_counts_what_queries_see(
+    client: FlaskClient, settings: Settings
+) -> None:
+    graph = rdflib.Graph().parse(
+        data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle"
+    )
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    sizes = {
+        str(graph.value(n, sd.name)): int(graph.value(graph.value(n, sd.graph), void.triples))  # type: ignore[arg-type]
+        for n in graph.objects(None, sd.namedGraph)
+    }
+    assert {settings.graph_iri("metadata"), settings.graph_iri("catalog")} <= set(sizes)
+    counted = get(client, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    rows = counted.get_json()["results"]["bindings"]
+    assert {r["g"]["value"]: int(r["n"]["value"]) for r in rows} == sizes
+    default = graph.value(next(graph.objects(None, sd.defaultGraph)), void.triples)
+    total = get(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT * { ?s ?p ?o } }")
+    assert int(total.get_json()["results"]["bindings"][0]["n"]["value"]) == int(default)  # type: ignore[arg-type]

@@ -188,7 +188,7 @@ def _service(pub: Publication) -> Response:
     formats = [f.iri for f in (*RESULTS_FORMATS, *RDF_FORMATS)]
 
     def make() -> Representation:
-        triples = service_description(pub.settings, pub.statistics, endpoints, formats)
+        triples = service_description(pub.settings, pub.queryable, endpoints, formats)
         body = render(
             _quads(triples),
             chosen,
