@@ -246,6 +246,10 @@ def test_pages_are_valid_html5(live_server: LiveServer, tmp_path: Path) -> None:
         "quote": ("/doc/quote/encc-founded", "en"),
         "vocabulary": ("/def/ckp", "pl"),
         "dataset": ("/doc/dataset/instytucje-partnerskie", "en"),
+        "catalogue": ("/catalog", "pl"),
+        "void": ("/void", "en"),
+        "dumps": ("/dumps/", "pl"),
+        "distribution": ("/doc/dataset/instytucje-partnerskie/distribution/nt-gz", "en"),
         "not-found": ("/id/organization/nobody", "pl"),
     }
     files = []
