@@ -18,7 +18,7 @@ from ckpld.config import Settings
 from ckpld.dumps import DATA_DUMPS, GZIP, Dump, DumpFile
 from ckpld.metadata import Statistics
 from ckpld.store import Store
-from ckpld.triples import Pair, Triples, text, typed
+from ckpld.triples import Pair, Triples, bilingual, text, typed
 from ckpld.void import vocabularies
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -109,10 +109,16 @@ def catalogue(
     out.add(
         catalog,
         ("rdf:type", "dcat:Catalog"),
-        ("dct:title", text(f"Otwarte dane: {names.get('pl', settings.title_pl)}", "pl")),
-        ("dct:title", text(f"Open data: {names.get('en', settings.title_en)}", "en")),
-        ("dct:description", text(f"Zbiory danych publikowane przez ckpld. {_pl(names)}", "pl")),
-        ("dct:description", text(f"Datasets published with ckpld. {_en(names)}", "en")),
+        *bilingual(
+            "dct:title",
+            f"Otwarte dane: {names.get('pl', settings.title_pl)}",
+            f"Open data: {names.get('en', settings.title_en)}",
+        ),
+        *bilingual(
+            "dct:description",
+            f"Zbiory danych publikowane przez ckpld. {_pl(names)}",
+            f"Datasets published with ckpld. {_en(names)}",
+        ),
         ("dct:publisher", publisher),
         ("foaf:homepage", _document(out, base)),
         ("dct:license", licence),
@@ -128,12 +134,9 @@ def catalogue(
     out.add(
         dataset,
         ("rdf:type", "dcat:Dataset"),
-        ("dct:title", text(settings.title_pl, "pl")),
-        ("dct:title", text(settings.title_en, "en")),
-        ("dct:description", text(settings.description_pl, "pl")),
-        ("dct:description", text(settings.description_en, "en")),
-        *(("dcat:keyword", text(k, "pl")) for k in settings.keywords_pl),
-        *(("dcat:keyword", text(k, "en")) for k in settings.keywords_en),
+        *bilingual("dct:title", settings.title_pl, settings.title_en),
+        *bilingual("dct:description", settings.description_pl, settings.description_en),
+        *_keywords(settings),
         ("dct:identifier", ox.Literal(settings.dataset_id)),
         ("dcat:version", ox.Literal(release.version)),
         ("dcat:theme", theme),
@@ -152,6 +155,11 @@ def catalogue(
     for service in _services(out, settings, theme, contact, licence):
         out.add(catalog, ("dcat:service", service))
     return out.triples
+
+
+def _keywords(settings: Settings) -> list[Pair]:
+    tagged = [(k, "pl") for k in settings.keywords_pl] + [(k, "en") for k in settings.keywords_en]
+    return [("dcat:keyword", text(keyword, language)) for keyword, language in tagged]
 
 
 def _names(store: Store, publisher: str) -> dict[str, str]:
@@ -293,10 +301,7 @@ def _standards(out: Triples, settings: Settings, stats: Statistics) -> list[ox.N
     for namespace in vocabularies(stats):
         titles: tuple[Pair, ...] = ()
         if namespace.startswith(settings.base_iri):
-            titles = (
-                ("dct:title", text("Słownik ckpld", "pl")),
-                ("dct:title", text("The ckpld vocabulary", "en")),
-            )
+            titles = (*bilingual("dct:title", "Słownik ckpld", "The ckpld vocabulary"),)
         elif namespace in STANDARD_TITLES:
             titles = (("dct:title", text(STANDARD_TITLES[namespace], "en")),)
         found.append(out.add(namespace, ("rdf:type", "dct:Standard"), *titles))
@@ -304,8 +309,11 @@ def _standards(out: Triples, settings: Settings, stats: Statistics) -> list[ox.N
         out.add(
             settings.base_iri + "def/shapes",
             ("rdf:type", "dct:Standard"),
-            ("dct:title", text("Kształty SHACL, z którymi dane są zgodne", "pl")),
-            ("dct:title", text("SHACL shapes the data conforms to", "en")),
+            *bilingual(
+                "dct:title",
+                "Kształty SHACL, z którymi dane są zgodne",
+                "SHACL shapes the data conforms to",
+            ),
         )
     )
     return found
@@ -337,10 +345,14 @@ def _distribution(
     return out.add(
         iri,
         ("rdf:type", "dcat:Distribution"),
-        ("dct:title", text(f"Cały zbiór: {label}{packed_pl}", "pl")),
-        ("dct:title", text(f"Whole dataset: {label}{packed_en}", "en")),
-        ("dct:description", text(f"Zrzut całego zbioru w formacie {label}{graphs_pl}.", "pl")),
-        ("dct:description", text(f"Dump of the whole dataset as {label}{graphs_en}.", "en")),
+        *bilingual(
+            "dct:title", f"Cały zbiór: {label}{packed_pl}", f"Whole dataset: {label}{packed_en}"
+        ),
+        *bilingual(
+            "dct:description",
+            f"Zrzut całego zbioru w formacie {label}{graphs_pl}.",
+            f"Dump of the whole dataset as {label}{graphs_en}.",
+        ),
         ("dcat:accessURL", url),
         ("dcat:downloadURL", url),
         ("dcat:mediaType", _media_type(out, dump.format.media_type)),
@@ -368,8 +380,7 @@ def _services(
         ("dcat:contactPoint", contact),
         ("dcat:theme", theme),
         ("dct:license", licence),
-        *(("dcat:keyword", text(k, "pl")) for k in settings.keywords_pl),
-        *(("dcat:keyword", text(k, "en")) for k in settings.keywords_en),
+        *_keywords(settings),
     )
     protocol = out.add(
         SPARQL_PROTOCOL,
@@ -384,8 +395,11 @@ def _services(
     sparql = out.add(
         base + "id/service/sparql",
         ("rdf:type", "dcat:DataService"),
-        ("dct:title", text(f"Punkt dostępowy SPARQL: {settings.title_pl}", "pl")),
-        ("dct:title", text(f"SPARQL endpoint: {settings.title_en}", "en")),
+        *bilingual(
+            "dct:title",
+            f"Punkt dostępowy SPARQL: {settings.title_pl}",
+            f"SPARQL endpoint: {settings.title_en}",
+        ),
         (
             "dct:description",
             text("Zapytania SPARQL 1.1 (GET i POST) o cały zbiór, tylko do odczytu.", "pl"),
@@ -399,8 +413,9 @@ def _services(
     linked_data = out.add(
         base + "id/service/linked-data",
         ("rdf:type", "dcat:DataService"),
-        ("dct:title", text(f"Linked Data: {settings.title_pl}", "pl")),
-        ("dct:title", text(f"Linked Data: {settings.title_en}", "en")),
+        *bilingual(
+            "dct:title", f"Linked Data: {settings.title_pl}", f"Linked Data: {settings.title_en}"
+        ),
         (
             "dct:description",
             text(
@@ -450,8 +465,11 @@ def _scheme(out: Triples, table: str) -> ox.NamedNode:
     return out.add(
         EU + table,
         ("rdf:type", "skos:ConceptScheme"),
-        ("dct:title", text(f"Tabela UE „{table}” (Urząd Publikacji)", "pl")),
-        ("dct:title", text(f"EU table '{table}' (Publications Office)", "en")),
+        *bilingual(
+            "dct:title",
+            f"Tabela UE „{table}” (Urząd Publikacji)",
+            f"EU table '{table}' (Publications Office)",
+        ),
     )
 
 

@@ -36,6 +36,11 @@ def typed(value: str | int, datatype: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=iri(datatype))
 
 
+def bilingual(predicate: str, polish: str, english: str) -> tuple[Pair, Pair]:
+    """The same statement in Polish and in English, as two (predicate, object) pairs."""
+    return (predicate, text(polish, "pl")), (predicate, text(english, "en"))
+
+
 class Triples:
     """Statements added one subject at a time: `out.add(s, ("dct:title", title), ...)`."""
 

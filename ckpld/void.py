@@ -11,7 +11,7 @@ from ckpld.dumps import DATA_DUMPS
 from ckpld.metadata import Statistics, integer
 from ckpld.namespaces import compact, prefixes
 from ckpld.store import Store
-from ckpld.triples import Triples, text, typed
+from ckpld.triples import Triples, bilingual, typed
 
 # Titles of the named graphs ckpld knows by name; other source graphs get a generic title.
 GRAPH_TITLES = {
@@ -48,12 +48,9 @@ def void_description(
     out.add(
         dataset,
         ("rdf:type", "void:Dataset"),
-        ("dct:title", text(settings.title_pl, "pl")),
-        ("dct:title", text(settings.title_en, "en")),
-        ("rdfs:label", text(settings.title_pl, "pl")),
-        ("rdfs:label", text(settings.title_en, "en")),
-        ("dct:description", text(settings.description_pl, "pl")),
-        ("dct:description", text(settings.description_en, "en")),
+        *bilingual("dct:title", settings.title_pl, settings.title_en),
+        *bilingual("rdfs:label", settings.title_pl, settings.title_en),
+        *bilingual("dct:description", settings.description_pl, settings.description_en),
         ("dct:publisher", settings.publisher_iri),
         ("dct:license", settings.license),
         ("dct:modified", typed(modified, "xsd:dateTime")),
@@ -103,8 +100,7 @@ def void_description(
         subset = out.add(
             graph,
             ("rdf:type", "void:Dataset"),
-            ("dct:title", text(polish, "pl")),
-            ("dct:title", text(english, "en")),
+            *bilingual("dct:title", polish, english),
             ("void:triples", integer(count)),
             ("void:dataDump", f"{base}graph/{name}.ttl"),
         )

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
+from ckpld.app import create_app
 from ckpld.config import Settings
 from ckpld.report import Report
 from ckpld.sources import Dataset, load, read_shapes
@@ -60,6 +63,18 @@ def report(dataset: Dataset, shapes) -> Report:  # type: ignore[no-untyped-def]
 def store(settings: Settings, dataset: Dataset) -> LocalStore:
     """The shipped data in the embedded store."""
     return LocalStore(settings.base_iri, dataset.quads)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Flask:
+    """The application on the shipped data, built once (read-only: tests must not change it)."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of `app`."""
+    return app.test_client()
 
 
 def iri(settings: Settings, relative: str) -> ox.NamedNode:

@@ -9,7 +9,6 @@ from xml.etree import ElementTree
 
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
@@ -17,16 +16,6 @@ from ckpld.app import create_app
 from ckpld.config import Settings
 
 TURTLE = {"Accept": "text/turtle"}
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings) -> Flask:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def local(settings: Settings, url: str) -> str:

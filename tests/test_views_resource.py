@@ -32,16 +32,6 @@ RDFLIB_NAMES = {
 }
 
 
-@pytest.fixture(scope="module")
-def app(settings: Settings) -> Flask:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def minted(settings: Settings, dataset: Dataset) -> list[str]:
     """Every thing IRI of the data (fragments dropped), as server paths."""
     paths = {

@@ -11,7 +11,6 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 import rdflib
-from flask import Flask
 from flask.testing import FlaskClient
 
 from ckpld.app import create_app
@@ -26,16 +25,6 @@ ASK = "ASK { <id/organization/encc> ?p ?o }"
 CONSTRUCT = "CONSTRUCT { <id/place/wilno> ?p ?o } WHERE { <id/place/wilno> ?p ?o }"
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings) -> Flask:
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def get(client: FlaskClient, query: str, accept: str | None = None, extra: str = ""):  # type: ignore[no-untyped-def]

@@ -12,17 +12,11 @@ import rdflib
 from flask import Flask
 from rdflib import RDF, URIRef
 
-from ckpld.app import create_app
 from ckpld.config import Settings
 from ckpld.publication import publish
 from tests.conftest import ROOT
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings) -> Flask:
-    return create_app(settings)
 
 
 @pytest.fixture(scope="module")
