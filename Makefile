@@ -65,9 +65,11 @@ system-headers:
 		echo "Installing Python headers from Debian packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-dev; }
 
-$(CKAN_VENV)/.installed: Makefile | system-python system-test system-headers
+$(CKAN_VENV)/pyvenv.cfg: | system-python
 	$(PYTHON) -m venv $(CKAN_VENV)
 	$(CKAN_VENV)/bin/python -m pip install --quiet --upgrade pip
+
+$(CKAN_VENV)/.installed: Makefile $(CKAN_VENV)/pyvenv.cfg | system-test system-headers
 	$(CKAN_VENV)/bin/pip install --quiet $(CKAN_PACKAGES)
 	touch $@
 
