@@ -142,6 +142,10 @@ class Settings:
         default="",
         metadata={"help": "E-mail address of the contact point; empty: none is published."},
     )
+    cache_dir: Path = field(
+        default=Path(".ckpld-cache"),
+        metadata={"help": "Folder where ckpld remembers data it has validated (by content hash)."},
+    )
     dumps_dir: Path = field(
         default=Path("dumps"),
         metadata={"help": "Folder `ckpld build` and `ckpld serve` write the dumps to."},

@@ -26,7 +26,7 @@ from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, load, read_shapes
 from ckpld.store.local import LocalStore
 from ckpld.triples import date_time
-from ckpld.validation import validate
+from ckpld.validation import known_valid, remember_valid, validate, verdict_key
 from ckpld.void import void_description
 
 CONTEXT_FILE = "jsonld-context.json"
@@ -147,13 +147,17 @@ def publish(settings: Settings) -> Publication:
     """
     dataset = load(settings)
     shapes = read_shapes(settings)
+    version = _version(dataset.quads)
     if settings.validate_on_start:
-        report = validate(dataset, shapes)
-        if not report.conforms:
-            raise DataInvalidError(report.text(prefixes(settings.base_iri)))
+        # Unchanged data, shapes and rules conformed before: no need to validate again.
+        key = verdict_key(version, settings.shapes)
+        if not known_valid(settings.cache_dir, key):
+            report = validate(dataset, shapes)
+            if not report.conforms:
+                raise DataInvalidError(report.text(prefixes(settings.base_iri)))
+            remember_valid(settings.cache_dir, key)
     store = LocalStore(settings.base_iri, dataset.quads)
     stats = statistics(store, settings.base_iri + "id/")
-    version = _version(dataset.quads)
     modified = _modified(settings, dataset, version)
     graph = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
     description = void_description(settings, stats, store, version[:16], date_time(modified))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import pyshacl
@@ -29,6 +31,36 @@ def validate(dataset: Dataset, shapes: rdflib.Graph) -> Report:
     conforms = not any(f.severity == "Violation" for f in every)
     graph.set((report_node, SH.conforms, rdflib.Literal(conforms)))
     return Report(conforms, every, graph)
+
+
+# The code whose behaviour a cached verdict depends on, besides the data and the shapes.
+_CODE = (Path(__file__).with_name("validation.py"), Path(__file__).with_name("rules.py"))
+
+
+def verdict_key(data_version: str, shapes_file: Path) -> str:
+    """Names one validation: the data, the shapes file, the rules' code and pySHACL's version."""
+    digest = hashlib.sha256(f"{data_version}\n{pyshacl.__version__}\n".encode())
+    for path in (shapes_file, *_CODE):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def known_valid(cache_dir: Path, key: str) -> bool:
+    """True when data with this key was validated before and conformed."""
+    return (cache_dir / "validated" / key).is_file()
+
+
+def remember_valid(cache_dir: Path, key: str) -> None:
+    """Record that data with this key conforms (best effort: a read-only folder only costs a
+    validation at the next start)."""
+    folder = cache_dir / "validated"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.tmp"
+        temporary.write_text("conforms\n", encoding="utf-8")
+        temporary.replace(folder / key)
+    except OSError:
+        pass
 
 
 def _finding(graph: rdflib.Graph, result: rdflib.term.Node) -> Finding:

@@ -37,8 +37,13 @@ def shared_path(relative: str) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Default settings, paths resolved against the repository root; dumps in a fresh folder."""
-    return Settings.from_mapping({"dumps_dir": tmp_path_factory.mktemp("dumps")}, ROOT)
+    """Default settings, paths resolved against the repository root; dumps and cache in fresh
+    folders."""
+    values = {
+        "dumps_dir": tmp_path_factory.mktemp("dumps"),
+        "cache_dir": tmp_path_factory.mktemp("cache"),
+    }
+    return Settings.from_mapping(values, ROOT)
 
 
 @pytest.fixture(scope="session")

@@ -95,6 +95,7 @@ def build(
     out: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+    environment["CKPLD_CACHE_DIR"] = str(out.parent / "cache")
     environment.update(env or {})
     command = [sys.executable, "-c", KILLER, *args] if args else [
         sys.executable, "-m", "ckpld", "build", "--out", str(out)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from ckpld.config import Settings
+from ckpld.errors import DataInvalidError
 from ckpld.publication import LRU, Publication, _version, publish
 from ckpld.sources import Dataset
 from tests.conftest import ROOT
@@ -113,3 +116,32 @@ def test_lru_keeps_the_newest_entries() -> None:
 def test_context_file_is_plain_json() -> None:
     document = json.loads((ROOT / "ontology" / "jsonld-context.json").read_text(encoding="utf-8"))
     assert set(document) == {"@context"}
+
+
+def test_unchanged_data_is_not_validated_twice(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ckpld import publication as module
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    own = replace(settings, data_dir=data, source_dir=data / "source", cache_dir=tmp_path / "cache")
+    calls: list[int] = []
+    real = module.validate
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "validate", counting)
+    publish(own)
+    publish(own)
+    assert len(calls) == 1  # the second start trusted the first verdict
+    page = data / "page.ttl"
+    page.write_text(page.read_text(encoding="utf-8") + '\n<id/x> <https://schema.org/name> "x" .\n')
+    with pytest.raises(DataInvalidError):  # changed data is validated again (and fails)
+        publish(own)
+    assert len(calls) == 2
+    with pytest.raises(DataInvalidError):  # failures are never remembered
+        publish(own)
+    assert len(calls) == 3

@@ -105,6 +105,7 @@ def test_builds_are_byte_identical_across_processes(tmp_path: Path) -> None:
     outs = []
     for seed in ("1", "2"):
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        environment["CKPLD_CACHE_DIR"] = str(tmp_path / f"cache-{seed}")
         environment["PYTHONHASHSEED"] = seed
         out = tmp_path / seed
         done = subprocess.run(

@@ -355,3 +355,26 @@ def test_service_description_counts_what_queries_see(
     default = graph.value(next(graph.objects(None, sd.defaultGraph)), void.triples)
     total = get(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT * { ?s ?p ?o } }")
     assert int(total.get_json()["results"]["bindings"][0]["n"]["value"]) == int(default)  # type: ignore[arg-type]
+
+
+def test_repeated_queries_are_answered_from_memory(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = client.application.extensions["ckpld"].store
+    calls: list[str] = []
+    real = store.query
+
+    def counting(sparql: str, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(sparql)
+        return real(sparql, **kwargs)
+
+    monkeypatch.setattr(store, "query", counting)
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type } # repeated"
+    first = client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    second = client.post("/sparql", data={"query": query}, headers={"Accept": "text/csv"})
+    third = get(client, query, "text/csv")
+    assert first.data == second.data == third.data
+    assert calls.count(query) == 1
+    assert second.headers["Cache-Control"] == "no-store"
+    get(client, query + " ", "text/csv")  # another query text: run
+    assert len(calls) == 2

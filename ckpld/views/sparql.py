@@ -127,13 +127,14 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     def make() -> Representation:
         return _represent(pub, sparql, chosen, lang, path, found)
 
-    if request.method == "POST":  # not cacheable: run it every time
-        response = respond(make(), request, pub.settings.cache_max_age)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    # The answer depends only on the query and the data version: kept in memory whichever way
+    # the query came (GET or POST), so a repeated query costs what a static file does.
     key = ("sparql", path, _digest(sparql), chosen.name, lang)
     rep = pub.cache.get(key, make, keep=lambda r: len(r.body) <= MAX_CACHED_BODY)
-    return respond(rep, request, pub.settings.cache_max_age)
+    response = respond(rep, request, pub.settings.cache_max_age)
+    if request.method == "POST":  # HTTP caches cannot key a POST: tell them not to keep it
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _represent(

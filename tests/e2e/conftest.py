@@ -43,6 +43,7 @@ class LiveServer:
         self.own_dumps = dumps is None  # each server its own dumps folder, unless given one
         self.dumps = dumps or Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
+        environment["CKPLD_CACHE_DIR"] = str(self.dumps / ".cache")
         environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
