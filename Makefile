@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # Tools the test suite runs, as command:Debian-package (installed when the command is missing).
 APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless sha256sum:coreutils \
-	gcc:gcc pg_config:libpq-dev
+	gcc:gcc pg_config:libpq-dev virtuoso-t:virtuoso-opensource
 # CKAN's DCAT harvester (ckanext-dcat's RDF parser) for the harvest tests, in an environment of its
 # own: CKAN pins its dependencies, which must not decide ckpld's. psycopg2 is built from source.
 CKAN_VENV ?= .venv-ckan

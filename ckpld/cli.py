@@ -13,16 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyoxigraph as ox
 
 from ckpld import __version__
 from ckpld.app import create_app
 from ckpld.config import Settings
+from ckpld.documents import graph_quads
 from ckpld.dumps import CURRENT
 from ckpld.errors import CkpldError, DataInvalidError, SourceError
 from ckpld.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
+from ckpld.loading import PROTOCOLS, Target, load_into
 from ckpld.metadata import Statistics, statistics
 from ckpld.namespaces import compact, prefixes
 from ckpld.publication import publish
+from ckpld.release import CATALOG_GRAPH
 from ckpld.release import build as build_release
 from ckpld.results import serialize, table
 from ckpld.server import run as run_server
@@ -173,6 +177,47 @@ def build(ctx: click.Context, out: Path | None) -> None:
         f"ckpld: release {manifest.version}: {len(manifest.files)} files, {total} bytes, "
         f"in {manifest.folder} ({settings.dumps_dir / CURRENT})"
     )
+
+
+@cli.command("load")
+@click.option(
+    "--into", "url", required=True, help="The store's SPARQL Update (or Graph Store) URL."
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(PROTOCOLS),
+    default="update",
+    show_default=True,
+    help="SPARQL 1.1 Update (DROP + INSERT DATA) or Graph Store Protocol (PUT per graph).",
+)
+@click.option(
+    "--user", help="User name for the store; the password is read from $CKPLD_STORE_PASSWORD."
+)
+@click.option("--digest", is_flag=True, help="HTTP Digest authentication (Virtuoso), not Basic.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Dumps folder.")
+@click.pass_context
+def load_command(
+    ctx: click.Context, url: str, protocol: str, user: str | None, digest: bool, out: Path | None
+) -> None:
+    """Validate the data, write its release, and load every named graph into a remote store.
+
+    The graphs: the data files', the vocabulary, the VoID description and the DCAT catalogue, each
+    replacing the store's graph of the same name. Exit 1 when the data does not validate, 2 when
+    the store cannot be reached or refuses it.
+    """
+    overrides = {**ctx.obj["overrides"], "dumps_dir": out, "store": "memory"}
+    settings = Settings.load(ctx.obj["config"], overrides=overrides)
+    pub = publish(settings)
+    pub.release()
+    graphs = {
+        name: [ox.Triple(q.subject, q.predicate, q.object) for q in graph_quads(pub.store, name)]
+        for name in pub.queryable.graphs
+    }
+    graphs[settings.graph_iri(CATALOG_GRAPH)] = list(pub.catalogue)  # exact datatypes
+    login = user or settings.store_user or None
+    target = Target(url, protocol, login, settings.store_password, digest)
+    sent = load_into(target, graphs)
+    click.echo(f"ckpld: loaded {sent} triples in {len(graphs)} graphs, version {pub.version_id}")
 
 
 @cli.command()

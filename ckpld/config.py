@@ -17,6 +17,7 @@ from ckpld.errors import ConfigError
 ENV_PREFIX = "CKPLD_"
 CONFIG_FILE = "ckpld.toml"
 MAX_IDENTIFIER = 36  # longest dct:identifier dane.gov.pl accepts
+STORES = ("memory", "remote")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,26 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "Address `ckpld serve` listens on."})
     port: int = field(default=8000, metadata={"help": "Port `ckpld serve` listens on."})
     workers: int = field(default=2, metadata={"help": "Worker processes of `ckpld serve`."})
+    store: str = field(
+        default="memory",
+        metadata={
+            "help": "Where the data lives: memory (embedded Oxigraph, loaded from data_dir) or "
+            "remote (the SPARQL endpoint store_url, loaded with `ckpld load`)."
+        },
+    )
+    store_url: str = field(
+        default="",
+        metadata={"help": "SPARQL query endpoint of the remote store (store = remote)."},
+    )
+    store_user: str = field(
+        default="",
+        metadata={"help": "User name `ckpld load` gives the remote store (empty: none)."},
+    )
+    store_password: str = field(
+        default="",
+        repr=False,
+        metadata={"help": "Its password; set it in the environment, never in a committed file."},
+    )
     validate_on_start: bool = field(
         default=True,
         metadata={"help": "Validate the data before serving; refuse to start if it fails."},
@@ -170,6 +191,10 @@ class Settings:
                 )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.dataset_id):
             raise ConfigError(f"dataset_id must be a slug (a-z, 0-9, -), got {self.dataset_id!r}")
+        if self.store not in STORES:
+            raise ConfigError(f"store must be one of {', '.join(STORES)}, got {self.store!r}")
+        if self.store == "remote" and urlsplit(self.store_url).scheme not in ("http", "https"):
+            raise ConfigError("store = remote needs store_url, the endpoint's http(s) URL")
         if len(self.dataset_id) > MAX_IDENTIFIER:
             raise ConfigError(
                 f"dataset_id must have at most {MAX_IDENTIFIER} characters (dane.gov.pl), "

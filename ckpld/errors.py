@@ -111,3 +111,10 @@ class OutputError(CkpldError):
     """Files could not be written (dumps folder missing rights, disk full); nothing was replaced."""
 
     title = "Cannot write"
+
+
+class UpstreamError(CkpldError):
+    """The remote store cannot be reached, fails, or answers what cannot be read."""
+
+    status = 502
+    title = "Bad Gateway"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,17 +17,19 @@ import rdflib
 
 from ckpld.config import Settings
 from ckpld.cookbook import Recipe, read_cookbook
-from ckpld.documents import graph_quads
+from ckpld.documents import graph_quads, internal_query
 from ckpld.dumps import Manifest, current
 from ckpld.errors import DataInvalidError
 from ckpld.metadata import Statistics, sizes, statistics
 from ckpld.namespaces import prefixes
 from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, load, read_shapes
+from ckpld.store import Store
 from ckpld.store.local import LocalStore
+from ckpld.store.remote import RemoteStore
 from ckpld.triples import date_time
 from ckpld.validation import known_valid, remember_valid, validate, verdict_key
-from ckpld.void import void_description
+from ckpld.void import read_void, void_description
 
 CONTEXT_FILE = "jsonld-context.json"
 LABELS_FILE = Path(__file__).with_name("labels.ttl")
@@ -72,9 +74,10 @@ class Publication:
 
     Attributes:
         settings: The settings it was built with.
-        store: The data (all named graphs, plus the metadata graph).
-        dataset: The parsed data files.
-        version: SHA-256 of the data's canonical N-Quads: changes exactly when the data does.
+        store: The data (all named graphs, plus the metadata graph): embedded or remote.
+        dataset: The parsed data files (None in front of a remote store).
+        version: SHA-256 of the data's canonical N-Quads: changes exactly when the data does
+            (in front of a remote store: the first 16 hex digits, read from its VoID graph).
         modified: When the data last changed (UTC).
         issued: When the dataset was first published (UTC; setting `issued`, else `modified`).
         statistics: Counts over the data (before the metadata graph was added).
@@ -92,8 +95,8 @@ class Publication:
     """
 
     settings: Settings
-    store: LocalStore
-    dataset: Dataset
+    store: Store
+    dataset: Dataset | None
     version: str
     modified: datetime
     issued: datetime
@@ -129,9 +132,10 @@ class Publication:
             OutputError: the dumps folder cannot be written.
         """
         manifest, catalogue = ensure(self)
-        graph = ox.NamedNode(self.settings.graph_iri(CATALOG_GRAPH))
-        self.store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in catalogue])
-        self.owned = _owned(graph_quads(self.store))
+        if isinstance(self.store, LocalStore):  # a remote store got it from `ckpld load`
+            graph = ox.NamedNode(self.settings.graph_iri(CATALOG_GRAPH))
+            self.store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in catalogue])
+            self.owned = _owned(q.subject for q in graph_quads(self.store))
         self.manifest = manifest
         self.catalogue = tuple(catalogue)
         self.queryable = sizes(self.store)
@@ -144,7 +148,10 @@ def publish(settings: Settings) -> Publication:
     Raises:
         DataInvalidError: the data does not conform; the message is the validation report.
         SourceError, DataSyntaxError: a file is missing or does not parse.
+        UpstreamError: the remote store cannot be read, or holds no ckpld dataset.
     """
+    if settings.store == "remote":
+        return _publish_remote(settings)
     dataset = load(settings)
     shapes = read_shapes(settings)
     version = _version(dataset.quads)
@@ -162,13 +169,7 @@ def publish(settings: Settings) -> Publication:
     graph = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
     description = void_description(settings, stats, store, version[:16], date_time(modified))
     store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
-    shape_graph = ox.NamedNode(settings.graph_iri("shapes"))
-    shape_quads = [
-        ox.Quad(q.subject, q.predicate, q.object, shape_graph)
-        for q in ox.parse(
-            shapes.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
-        )
-    ]
+    vocabulary = ox.NamedNode(settings.graph_iri("vocabulary"))
     return Publication(
         settings=settings,
         store=store,
@@ -180,12 +181,50 @@ def publish(settings: Settings) -> Publication:
         queryable=sizes(store),
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
-        owned=_owned(graph_quads(store)),
-        shapes=shape_quads,
-        labels=_labels(settings, dataset),
+        owned=_owned(q.subject for q in graph_quads(store)),
+        shapes=_shape_quads(settings, shapes),
+        labels=_labels([q for q in dataset.quads if q.graph_name == vocabulary]),
         cookbook=read_cookbook(settings.queries_dir),
         cache=LRU(settings.cache_entries),
     )
+
+
+def _publish_remote(settings: Settings) -> Publication:
+    """A publication in front of a remote store loaded by `ckpld load`: what the data is (its
+    version, date, figures, graphs) is read from the store's VoID graph; nothing is validated
+    here (`ckpld load` loads only data that conforms)."""
+    store = RemoteStore(settings.store_url, settings.base_iri)
+    found = read_void(store, settings)
+    store.graphs = found.graphs
+    vocabulary = settings.graph_iri("vocabulary")
+    owners = internal_query(
+        store, 'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
+    )
+    return Publication(
+        settings=settings,
+        store=store,
+        dataset=None,
+        version=found.version,
+        modified=_moment(settings.modified) if settings.modified else found.modified,
+        issued=_moment(settings.issued) if settings.issued else found.modified,
+        statistics=found.statistics,
+        queryable=sizes(store),
+        prefixes=prefixes(settings.base_iri),
+        context=_context(settings),
+        owned=_owned(row[0] for row in owners.rows),
+        shapes=_shape_quads(settings, read_shapes(settings)),
+        labels=_labels(graph_quads(store, vocabulary)),
+        cookbook=read_cookbook(settings.queries_dir),
+        cache=LRU(settings.cache_entries),
+    )
+
+
+def _shape_quads(settings: Settings, shapes: rdflib.Graph) -> list[ox.Quad]:
+    graph = ox.NamedNode(settings.graph_iri("shapes"))
+    triples = ox.parse(
+        shapes.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+    )
+    return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
 
 
 def _version(quads: tuple[ox.Quad, ...]) -> str:
@@ -216,28 +255,26 @@ def _context(settings: Settings) -> dict[str, Any]:
     return {**prefixes(settings.base_iri), **terms}
 
 
-def _owned(quads: Sequence[ox.Quad]) -> dict[str, list[str]]:
+def _owned(subjects: Iterable[object]) -> dict[str, list[str]]:
     owned: dict[str, set[str]] = {}
-    for q in quads:
-        if isinstance(q.subject, ox.NamedNode) and "#" in q.subject.value:
-            owner, _, part = q.subject.value.partition("#")
+    for subject in subjects:
+        if isinstance(subject, ox.NamedNode) and "#" in subject.value:
+            owner, _, part = subject.value.partition("#")
             if part:
-                owned.setdefault(owner, set()).add(q.subject.value)
+                owned.setdefault(owner, set()).add(subject.value)
     return {owner: sorted(parts) for owner, parts in owned.items()}
 
 
-def _labels(settings: Settings, dataset: Dataset) -> dict[str, dict[str, str]]:
+def _labels(vocabulary: Iterable[ox.Quad]) -> dict[str, dict[str, str]]:
     """Labels of properties and classes: ckpld's interface labels, then the vocabulary's."""
     graph = rdflib.Graph().parse(LABELS_FILE, format="turtle")
-    vocabulary = settings.graph_iri("vocabulary")
     found: dict[str, dict[str, str]] = {}
     for s, _, o in graph.triples((None, rdflib.RDFS.label, None)):
         if isinstance(o, rdflib.Literal) and o.language:
             found.setdefault(str(s), {})[o.language] = str(o)
-    for q in dataset.quads:
+    for q in vocabulary:
         if (
-            q.graph_name == ox.NamedNode(vocabulary)
-            and q.predicate.value == str(rdflib.RDFS.label)
+            q.predicate.value == str(rdflib.RDFS.label)
             and isinstance(q.subject, ox.NamedNode)
             and isinstance(q.object, ox.Literal)
             and q.object.language

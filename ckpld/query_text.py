@@ -58,12 +58,16 @@ class QueryText:
         services: Every SERVICE target: an absolute IRI, or None when it is a variable or a
             prefixed name whose prefix is not declared (no endpoint known in advance).
         dataset: True when the query names its own dataset (FROM or FROM NAMED).
+        default_graphs: The IRIs after FROM (None where one cannot be read in advance).
+        named_graphs: The IRIs after FROM NAMED (likewise).
     """
 
     form: str | None
     update: bool
     services: tuple[str | None, ...]
     dataset: bool = False
+    default_graphs: tuple[str | None, ...] = ()
+    named_graphs: tuple[str | None, ...] = ()
 
 
 def read(text: str, base: str) -> QueryText:
@@ -73,7 +77,9 @@ def read(text: str, base: str) -> QueryText:
     form = readings[-1].form
     update = any(r.update for r in readings)
     services = tuple(dict.fromkeys(s for r in readings for s in r.services))
-    return QueryText(form, update, services, any(r.dataset for r in readings))
+    last = readings[-1]
+    dataset = any(r.dataset for r in readings)
+    return QueryText(form, update, services, dataset, last.default_graphs, last.named_graphs)
 
 
 def check(query: QueryText, allowlist: Sequence[str]) -> None:
@@ -120,6 +126,7 @@ def _read(text: str, base: str) -> QueryText:
     update = False
     services: list[str | None] = []
     dataset = False
+    graphs: dict[bool, list[str | None]] = {False: [], True: []}
     for i, (kind, value) in enumerate(tokens):
         upper = value.upper() if kind == "word" else ""
         following = tokens[i + 1 :]
@@ -137,7 +144,11 @@ def _read(text: str, base: str) -> QueryText:
             services.append(_target(following, prefixes, base))
         elif upper == "FROM":
             dataset = True
-    return QueryText(form, update, tuple(services), dataset)
+            named = bool(following) and following[0][1].upper() == "NAMED"
+            graphs[named].append(_target(following[1:] if named else following, prefixes, base))
+    return QueryText(
+        form, update, tuple(services), dataset, tuple(graphs[False]), tuple(graphs[True])
+    )
 
 
 def _target(following: list[tuple[str, str]], prefixes: dict[str, str], base: str) -> str | None:

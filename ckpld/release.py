@@ -36,12 +36,13 @@ from ckpld.dumps import (
 from ckpld.formats import named
 from ckpld.store import Store
 from ckpld.triples import date_time
+from ckpld.void import CATALOG, METADATA
 
 if TYPE_CHECKING:
     from ckpld.publication import Publication
 
-CATALOG_GRAPH = "catalog"
-METADATA_GRAPH = "metadata"
+CATALOG_GRAPH = CATALOG
+METADATA_GRAPH = METADATA
 # Settings whose values go into the files of a release (paths and server tuning do not).
 OUTPUT_SETTINGS = (
     "base_iri",
@@ -78,7 +79,7 @@ def key(pub: Publication) -> str:
     """Changes exactly when a release's files would: data, output settings, ckpld itself."""
     values = {name: getattr(pub.settings, name) for name in OUTPUT_SETTINGS}
     document = {
-        "version": pub.version,
+        "version": pub.version_id,
         "ckpld": __version__,
         "modified": pub.modified.isoformat(),
         "issued": pub.issued.isoformat(),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
 import pyoxigraph as ox
 
 from ckpld.config import Settings
 from ckpld.dumps import DATA_DUMPS
+from ckpld.errors import UpstreamError
 from ckpld.metadata import Statistics, integer
 from ckpld.namespaces import compact, prefixes
 from ckpld.store import Store
@@ -23,6 +26,11 @@ GRAPH_TITLES = {
     "vocabulary": ("Słownik ckpld i listy pojęć", "The ckpld vocabulary and code lists"),
 }
 EXAMPLES = 3  # void:exampleResource: the things with the most statements
+METADATA = "metadata"  # the named graph of the VoID description
+CATALOG = "catalog"  # the named graph of the DCAT catalogue
+_OWL = "http://www.w3.org/2002/07/owl#"
+_DCT = "http://purl.org/dc/terms/"
+_VOID = "http://rdfs.org/ns/void#"
 
 
 def dump_urls(settings: Settings) -> list[str]:
@@ -135,3 +143,69 @@ def _examples(store: Store, uri_space: str) -> list[ox.NamedNode]:
         f"GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {EXAMPLES}"
     )
     return [row[0] for row in answer.rows if isinstance(row[0], ox.NamedNode)]
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a store's VoID graph says of the dataset it holds (see `read_void`)."""
+
+    version: str
+    modified: datetime
+    graphs: tuple[str, ...]
+    statistics: Statistics
+
+
+def read_void(store: Store, settings: Settings) -> Described:
+    """Read back the VoID description `ckpld load` put in a store: the dataset's version, date,
+    graphs and figures, so a front needs neither the data files nor a count over the store.
+
+    Raises:
+        UpstreamError: the store holds no ckpld dataset with this base IRI and identifier.
+    """
+    meta = ox.NamedNode(settings.graph_iri(METADATA))
+    dataset = ox.NamedNode(settings.dataset_iri)
+    head = store.query(
+        f"SELECT ?version ?modified ?triples ?subjects ?objects ?entities WHERE {{ GRAPH {meta} "
+        f"{{ {dataset} <{_OWL}versionInfo> ?version ; <{_DCT}modified> ?modified ; "
+        f"<{_VOID}triples> ?triples ; <{_VOID}distinctSubjects> ?subjects ; "
+        f"<{_VOID}distinctObjects> ?objects ; <{_VOID}entities> ?entities }} }} LIMIT 1"
+    )
+    if not head.rows:
+        raise UpstreamError(
+            f"the store holds no ckpld dataset {dataset.value} (no VoID description in "
+            f"{meta.value}); load it with `ckpld load --into URL`"
+        )
+    version, modified, *figures = head.rows[0]
+    v = _VOID
+    pairs = {
+        "graphs": f"{dataset} <{v}subset> ?x . ?x <{v}triples> ?n",
+        "classes": f"{dataset} <{v}classPartition> ?p . ?p <{v}class> ?x ; <{v}entities> ?n",
+        "properties": f"{dataset} <{v}propertyPartition> ?p . "
+        f"?p <{v}property> ?x ; <{v}triples> ?n",
+    }
+    found: dict[str, dict[str, int]] = {}
+    for name, pattern in pairs.items():
+        order = "?x" if name == "graphs" else "DESC(?n) ?x"
+        rows = store.query(
+            f"SELECT ?x ?n WHERE {{ GRAPH {meta} {{ {pattern} }} }} ORDER BY {order}"
+        ).rows
+        found[name] = {_text(x): int(_text(n)) for x, n in rows}
+    triples, subjects, objects, entities = (int(_text(f)) for f in figures)
+    statistics = Statistics(
+        triples=triples,
+        graphs=found["graphs"],
+        classes=found["classes"],
+        properties=found["properties"],
+        subjects=subjects,
+        objects=objects,
+        entities=entities,
+        uri_space=settings.base_iri + "id/",
+    )
+    graphs = (*found["graphs"], meta.value, settings.graph_iri(CATALOG))
+    stamp = datetime.fromisoformat(_text(modified))
+    return Described(_text(version), stamp, graphs, statistics)
+
+
+def _text(term: object) -> str:
+    assert isinstance(term, ox.NamedNode | ox.Literal), term
+    return term.value

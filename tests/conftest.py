@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +17,7 @@ from ckpld.report import Report
 from ckpld.sources import Dataset, load, read_shapes
 from ckpld.store.local import LocalStore
 from ckpld.validation import validate
+from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CKPLD_SHARED_DIR") or ROOT.parent / "shared")
@@ -80,6 +82,18 @@ def app(settings: Settings) -> Flask:
 def client(app: Flask) -> FlaskClient:
     """A test client of `app`."""
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso on 127.0.0.1 holding the shipped dataset, loaded with `ckpld load`."""
+    server = Virtuoso()
+    try:
+        server.wait_until_ready()
+        server.load({"CKPLD_CACHE_DIR": str(tmp_path_factory.mktemp("load-cache"))})
+        yield server
+    finally:
+        server.stop()
 
 
 def iri(settings: Settings, relative: str) -> ox.NamedNode:

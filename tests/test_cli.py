@@ -254,3 +254,33 @@ def test_only_the_web_layer_imports_flask() -> None:
             if any(n == "flask" or n.startswith("flask.") for n in names):
                 offenders.append(str(relative))
     assert offenders == []
+
+
+def test_load_into_an_unreachable_store_exits_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.e2e.conftest import free_port
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CKPLD_CACHE_DIR", str(tmp_path / "cache"))
+    url = f"http://127.0.0.1:{free_port()}/update"
+    code, _, err = run("load", "--into", url, "--out", str(tmp_path / "dumps"))
+    assert code == 2
+    assert err.startswith("ckpld: error: cannot reach the store at") and err.count("\n") == 1
+
+
+def test_serving_an_unreachable_remote_store_exits_2(tmp_path: Path) -> None:
+    from tests.e2e.conftest import free_port
+
+    environment = {
+        "PATH": "/usr/bin:/bin",
+        "CKPLD_STORE": "remote",
+        "CKPLD_STORE_URL": f"http://127.0.0.1:{free_port()}/sparql",
+        "CKPLD_DUMPS_DIR": str(tmp_path / "dumps"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "ckpld", "serve", "--port", str(free_port())],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "cannot be reached" in done.stderr and "Traceback" not in done.stderr

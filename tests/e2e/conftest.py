@@ -40,6 +40,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        self.mode = "memory"  # or "remote": in front of Virtuoso
         self.own_dumps = dumps is None  # each server its own dumps folder, unless given one
         self.dumps = dumps or Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
@@ -94,9 +95,16 @@ class LiveServer:
             shutil.rmtree(self.dumps, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    server = LiveServer("--workers", "2")
+@pytest.fixture(scope="session", params=["memory", "remote"])
+def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """The server on the embedded store, and in front of a real Virtuoso holding the same data:
+    every test that uses it runs against both."""
+    env = {}
+    if request.param == "remote":
+        virtuoso = request.getfixturevalue("virtuoso")
+        env = {"CKPLD_STORE": "remote", "CKPLD_STORE_URL": virtuoso.endpoint}
+    server = LiveServer("--workers", "2", env=env)
+    server.mode = request.param
     try:
         server.wait_until_ready()
         yield server

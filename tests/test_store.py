@@ -1,0 +1,177 @@
+"""One contract for every store: the embedded Oxigraph and a real remote store (Virtuoso).
+
+Both hold what ckpld publishes (data, vocabulary, VoID, catalogue); the remote one was filled by
+`ckpld load`. Whatever the backend, the same query gives the same `QueryResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ckpld.config import Settings
+from ckpld.errors import BadQueryError, QueryTimeoutError, UpstreamError
+from ckpld.publication import Publication, publish
+from ckpld.store import QueryResult, Store
+from ckpld.store.remote import RemoteStore
+from ckpld.void import read_void
+from tests.conftest import ROOT
+from tests.virtuoso import Virtuoso, as_virtuoso_answers
+
+COOKBOOK = sorted((ROOT / "queries").glob("*.rq"))
+
+
+@pytest.fixture(scope="module")
+def local(settings: Settings) -> Publication:
+    pub = publish(settings)
+    pub.release()
+    return pub
+
+
+@pytest.fixture(scope="module")
+def remote(virtuoso: Virtuoso, settings: Settings) -> Iterator[RemoteStore]:
+    store = RemoteStore(virtuoso.endpoint, settings.base_iri)
+    store.graphs = read_void(store, settings).graphs
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["local", "remote"])
+def store(request: pytest.FixtureRequest) -> Store:
+    if request.param == "local":
+        found: Store = request.getfixturevalue("local").store
+    else:
+        found = request.getfixturevalue("remote")
+    return found
+
+
+def _term(term: object) -> str:
+    return str(as_virtuoso_answers(term))  # the one known deviation; nothing else may differ
+
+
+def canonical(result: QueryResult) -> object:
+    """A result in a form that does not depend on the engine's order for ties."""
+    if result.kind == "solutions":
+        rows = sorted(" ".join(_term(t) for t in row) for row in result.rows)
+        return (result.variables, rows, result.truncated)
+    if result.kind == "boolean":
+        return result.boolean
+    return sorted(str(t) for t in result.triples)
+
+
+@pytest.mark.parametrize("path", COOKBOOK, ids=lambda p: p.stem)
+def test_the_cookbook_gives_the_same_answers_on_every_store(
+    local: Publication, remote: RemoteStore, path: Path
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    expected = local.store.query(text)
+    got = remote.query(text)
+    assert got.kind == expected.kind
+    assert canonical(got) == canonical(expected)
+    assert len(got.rows) + len(got.triples) > 0 or got.kind == "boolean"
+
+
+def test_default_graph_is_the_datasets_union(store: Store, local: Publication) -> None:
+    # Virtuoso keeps system graphs of its own: they must not show through.
+    answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert int(answer.rows[0][0].value) == local.queryable.triples  # type: ignore[union-attr]
+    graphs = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {row[0].value for row in graphs.rows} == set(local.queryable.graphs)  # type: ignore[union-attr]
+
+
+def test_protocol_dataset_parameters(store: Store, settings: Settings) -> None:
+    page = settings.graph_iri("page")
+    only_page = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graphs=[page], named_graphs=[page]
+    )
+    in_page = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{page}> {{ ?s ?p ?o }} }}")
+    assert only_page.rows == in_page.rows
+    assert int(only_page.rows[0][0].value) > 500  # type: ignore[union-attr]
+
+
+def test_forms_limits_and_relative_iris(store: Store, settings: Settings) -> None:
+    ask = store.query("ASK { <id/organization/encc> ?p ?o }")
+    assert ask.kind == "boolean" and ask.boolean is True
+    assert store.query("ASK { <id/organization/nobody> ?p ?o }").boolean is False
+    graph = store.query(
+        "CONSTRUCT { <id/organization/encc> ?p ?o } WHERE { <id/organization/encc> ?p ?o }"
+    )
+    assert graph.kind == "graph" and graph.triples
+    assert all(
+        t.subject == ox.NamedNode(settings.base_iri + "id/organization/encc") for t in graph.triples
+    )
+    cut = store.query("SELECT ?s WHERE { ?s ?p ?o }", limit=5)
+    assert len(cut.rows) == 5 and cut.truncated
+    whole = store.query("SELECT ?s WHERE { ?s a <https://schema.org/Country> }", limit=1000)
+    assert not whole.truncated and len(whole.rows) == 8
+
+
+def test_bad_queries_are_the_clients_fault(store: Store) -> None:
+    with pytest.raises(BadQueryError):
+        store.query("SELECT * WHERE {")
+
+
+def test_slow_queries_are_stopped(store: Store) -> None:
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(QueryTimeoutError):
+        store.query(heavy, timeout=0.5)
+
+
+def test_an_unreachable_store_is_a_clear_error(settings: Settings) -> None:
+    from tests.e2e.conftest import free_port
+
+    gone = RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", settings.base_iri)
+    with pytest.raises(UpstreamError, match="cannot be reached"):
+        gone.query("ASK {}")
+
+
+def test_a_store_without_the_dataset_is_a_clear_error(
+    remote: RemoteStore, settings: Settings
+) -> None:
+    other = replace(settings, dataset_id="something-else")
+    with pytest.raises(UpstreamError, match="holds no ckpld dataset"):
+        read_void(remote, other)
+
+
+def test_partial_answers_are_never_passed_on(remote: RemoteStore) -> None:
+    # Virtuoso's own limit (3 s in the tests' configuration) cuts a query and sends what it has;
+    # ckpld must report a timeout, not a short answer.
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with pytest.raises(QueryTimeoutError):
+        remote.query(heavy, timeout=30)
+
+
+def test_virtuoso_partial_answer_header_is_a_timeout(settings: Settings) -> None:
+    # Virtuoso's "anytime" answers (a 200 whose X-SQL-State is S1TAT) are hard to provoke on
+    # small data: a loopback server sends one, as Virtuoso documents it.
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Partial(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"head": {"vars": ["n"]}, "results": {"bindings": []}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("X-SQL-State", "S1TAT")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Partial)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{server.server_port}/sparql", settings.base_iri)
+        with pytest.raises(QueryTimeoutError):
+            store.query("SELECT ?n WHERE { ?n ?p ?o }")
+    finally:
+        server.shutdown()
+        server.server_close()
