@@ -17,7 +17,7 @@ CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test install install-test system-python system-node system-test system-headers clean
+.PHONY: run test bench install install-test system-python system-node system-test system-headers clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
@@ -28,6 +28,17 @@ test: install-test $(NPM_STAMP) $(CKAN_VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n auto
+
+# The benchmark (not part of `make test`): bench/RESULTS.md and bench/results.png, on 127.0.0.1.
+# Bounded: about 10 minutes for the 1e3 and 1e5 scales; BENCH_SCALES=1e3,1e5,1e6 for the largest.
+BENCH_SCALES ?= 1e3,1e5
+bench: install-test $(VENV)/.installed-bench
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
+
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
+	$(BIN)/pip install --quiet --editable . --group dev --group bench
+	touch $@
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -1,0 +1,43 @@
+"""The benchmark's synthetic data: the shipped data's model, as valid as the original, any size."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from bench.generate import FILES, generate
+from ckpld.config import Settings
+from ckpld.sources import load, read_shapes
+from ckpld.validation import validate
+
+
+def _shipped(settings: Settings) -> int:
+    return sum(
+        len(list(ox.parse(path=settings.data_dir / name, base_iri=settings.base_iri)))
+        for name in FILES
+    )
+
+
+def _written(folder: Path) -> int:
+    return sum(len(path.read_text(encoding="utf-8").splitlines()) for path in folder.glob("*.nt"))
+
+
+def test_synthetic_data_validates_and_grows_with_copies(settings: Settings, tmp_path: Path) -> None:
+    shipped = _shipped(settings)
+    one = generate(shipped, tmp_path / "one")
+    three = generate(3 * shipped, tmp_path / "three")
+    assert one == shipped == _written(tmp_path / "one")  # copy 0 is the data itself
+    assert three == _written(tmp_path / "three")
+    assert 2 * shipped < three < 3 * shipped  # shared things are written once
+    data = tmp_path / "three"
+    own = replace(settings, data_dir=data, source_dir=data / "source")
+    dataset = load(own)
+    vocabulary = len(load(settings).quads) - shipped  # the ontology, loaded beside the data
+    assert len(dataset.quads) == three + vocabulary
+    assert validate(dataset, read_shapes(own)).conforms
+    subjects = {q.subject.value for q in dataset.quads if isinstance(q.subject, ox.NamedNode)}
+    base = settings.base_iri
+    assert {base + "id/organization/encc", base + "id/organization/encc-2"} <= subjects
+    assert base + "id/place/krakow-1" not in subjects  # places are shared
