@@ -51,13 +51,16 @@ def _copy(triples: list[ox.Quad], copy: int) -> list[str]:
 
 
 def generate(triples: int, out: Path) -> int:
-    """Write about `triples` statements (whole copies of the data) into `out`; return the count."""
+    """Write about `triples` statements (whole copies of the data) into `out`; return the count
+    (the data itself at least)."""
     parsed = {
         name: list(ox.parse(path=ROOT / "data" / name, format=ox.RdfFormat.TURTLE, base_iri=BASE))
         for name in FILES
     }
-    per_copy = sum(len(q) for q in parsed.values())
-    copies = max(1, round(triples / per_copy))
+    # Copy 0 is the data; each further copy adds its own things only (shared ones exist once).
+    first = sum(len(q) for q in parsed.values())
+    extra = sum(len(set(_copy(q, 1)) - set(_copy(q, 0))) for q in parsed.values())
+    copies = 1 + max(0, round((triples - first) / extra))
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)

@@ -62,7 +62,7 @@ class Report:
                 {
                     "severity": f.severity,
                     "focus": _n3(f.focus),
-                    "path": _path_text(self.graph, f.path, {}) if f.path is not None else None,
+                    "path": path_text(self.graph, f.path, {}) if f.path is not None else None,
                     "value": _n3(f.value) if f.value is not None else None,
                     "shape": _n3(f.shape),
                     "component": _n3(f.component),
@@ -78,7 +78,7 @@ class Report:
         for f in self.findings:
             lines = [f"{f.severity}: {_short(f.focus, prefixes)}"]
             if f.path is not None:
-                lines.append(f"  path:    {_path_text(self.graph, f.path, prefixes)}")
+                lines.append(f"  path:    {path_text(self.graph, f.path, prefixes)}")
             if f.value is not None:
                 lines.append(f"  value:   {_short(f.value, prefixes)}")
             component = _short(f.component, prefixes)
@@ -116,13 +116,13 @@ def _short(node: rdflib.term.Node, prefixes: dict[str, str]) -> str:
     return "(anonymous shape)" if isinstance(node, rdflib.BNode) else str(node)
 
 
-def _path_text(graph: rdflib.Graph, path: rdflib.term.Node, prefixes: dict[str, str]) -> str:
+def path_text(graph: rdflib.Graph, path: rdflib.term.Node, prefixes: dict[str, str]) -> str:
     """A SHACL property path in SPARQL property-path syntax."""
     if isinstance(path, rdflib.URIRef):
         return _short(path, prefixes)
     if (path, RDF.first, None) in graph:
         items = Collection(graph, path)
-        return "/".join(_path_text(graph, p, prefixes) for p in items)
+        return "/".join(path_text(graph, p, prefixes) for p in items)
     unary = {
         SH.inversePath: "^{}",
         SH.zeroOrMorePath: "{}*",
@@ -132,9 +132,9 @@ def _path_text(graph: rdflib.Graph, path: rdflib.term.Node, prefixes: dict[str, 
     for predicate, form in unary.items():
         inner = graph.value(path, predicate)
         if inner is not None:
-            return form.format(_path_text(graph, inner, prefixes))
+            return form.format(path_text(graph, inner, prefixes))
     alternatives = graph.value(path, SH.alternativePath)
     if alternatives is not None:
         items = Collection(graph, alternatives)
-        return "(" + "|".join(_path_text(graph, p, prefixes) for p in items) + ")"
+        return "(" + "|".join(path_text(graph, p, prefixes) for p in items) + ")"
     return str(path)

@@ -6,10 +6,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from ckpld import shacl_sparql
 from ckpld.report import Finding, Report, add_result
 from ckpld.rules import check_rules
 from ckpld.sources import Dataset, to_rdflib
@@ -18,13 +20,24 @@ from ckpld.sources import Dataset, to_rdflib
 def validate(dataset: Dataset, shapes: rdflib.Graph) -> Report:
     """Validate `dataset` against `shapes` and the dataset rules."""
     data = to_rdflib(dataset.triples())
+    store = ox.Store()
+    store.extend(dataset.quads)
+    sparql = shacl_sparql.constraints(shapes)  # run by Oxigraph, once each, not per node
     _, graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data,
+        shacl_graph=shacl_sparql.without(shapes, sparql),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
     )
-    findings = [_finding(graph, result) for result in graph.objects(None, SH.result)]
-    findings.sort(key=lambda f: (str(f.shape), str(f.focus), str(f.value)))
-    rule_findings = check_rules(dataset)
     report_node = next(graph.subjects(RDF.type, SH.ValidationReport))
+    findings = [_finding(graph, result) for result in graph.objects(None, SH.result)]
+    for finding in shacl_sparql.check(store, sparql):
+        _copy_path(shapes, graph, finding.path)
+        add_result(graph, report_node, finding)
+        findings.append(finding)
+    findings.sort(key=lambda f: (str(f.shape), str(f.focus), str(f.value)))
+    rule_findings = check_rules(dataset, store)
     for finding in rule_findings:
         add_result(graph, report_node, finding)
     every = (*findings, *rule_findings)
@@ -33,8 +46,18 @@ def validate(dataset: Dataset, shapes: rdflib.Graph) -> Report:
     return Report(conforms, every, graph)
 
 
+def _copy_path(shapes: rdflib.Graph, graph: rdflib.Graph, path: rdflib.term.Node | None) -> None:
+    """Copy a complex (blank-node) SHACL path from the shapes into the report graph."""
+    if isinstance(path, rdflib.BNode):
+        for triple in shapes.triples((path, None, None)):
+            graph.add(triple)
+            _copy_path(shapes, graph, triple[2])
+
+
 # The code whose behaviour a cached verdict depends on, besides the data and the shapes.
-_CODE = (Path(__file__).with_name("validation.py"), Path(__file__).with_name("rules.py"))
+_CODE = tuple(
+    Path(__file__).with_name(name) for name in ("validation.py", "rules.py", "shacl_sparql.py")
+)
 
 
 def verdict_key(data_version: str, shapes_file: Path) -> str:

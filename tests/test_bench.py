@@ -31,6 +31,7 @@ def test_synthetic_data_validates_and_grows_with_copies(settings: Settings, tmp_
     assert one == shipped == _written(tmp_path / "one")  # copy 0 is the data itself
     assert three == _written(tmp_path / "three")
     assert 2 * shipped < three < 3 * shipped  # shared things are written once
+    assert abs(generate(10_000, tmp_path / "ten") - 10_000) < shipped  # the size asked for
     data = tmp_path / "three"
     own = replace(settings, data_dir=data, source_dir=data / "source")
     dataset = load(own)
