@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,10 +138,9 @@ class Manifest:
         )
 
 
-def checksums(files: Mapping[str, bytes]) -> bytes:
+def checksums(files: Iterable[DumpFile]) -> bytes:
     """A `sha256sum -c` file for `files`."""
-    lines = [f"{hashlib.sha256(body).hexdigest()}  {name}\n" for name, body in files.items()]
-    return "".join(lines).encode()
+    return "".join(f"{f.sha256}  {f.name}\n" for f in files).encode()
 
 
 def current(out: Path) -> Manifest | None:

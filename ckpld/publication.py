@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -15,6 +14,7 @@ from typing import Any, Generic, TypeVar
 import pyoxigraph as ox
 import rdflib
 
+from ckpld.bulk import Bulk
 from ckpld.config import Settings
 from ckpld.cookbook import Recipe, read_cookbook
 from ckpld.documents import graph_quads, internal_query
@@ -23,7 +23,7 @@ from ckpld.errors import DataInvalidError
 from ckpld.metadata import Statistics, sizes, statistics
 from ckpld.namespaces import prefixes
 from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
-from ckpld.sources import Dataset, load, read_shapes
+from ckpld.sources import Dataset, SourceFile, all_files, read_shapes
 from ckpld.store import Store
 from ckpld.store.local import LocalStore
 from ckpld.store.remote import RemoteStore
@@ -75,9 +75,9 @@ class Publication:
     Attributes:
         settings: The settings it was built with.
         store: The data (all named graphs, plus the metadata graph): embedded or remote.
-        dataset: The parsed data files (None in front of a remote store).
         version: SHA-256 of the data's canonical N-Quads: changes exactly when the data does
-            (in front of a remote store: the first 16 hex digits, read from its VoID graph).
+            (in front of a remote store: the first 16 hex digits, read from its VoID graph);
+            see `ckpld.bulk.Bulk.digest`.
         modified: When the data last changed (UTC).
         issued: When the dataset was first published (UTC; setting `issued`, else `modified`).
         statistics: Counts over the data (before the metadata graph was added).
@@ -96,7 +96,6 @@ class Publication:
 
     settings: Settings
     store: Store
-    dataset: Dataset | None
     version: str
     modified: datetime
     issued: datetime
@@ -135,7 +134,7 @@ class Publication:
         if isinstance(self.store, LocalStore):  # a remote store got it from `ckpld load`
             graph = ox.NamedNode(self.settings.graph_iri(CATALOG_GRAPH))
             self.store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in catalogue])
-            self.owned = _owned(q.subject for q in graph_quads(self.store))
+            self.owned = _owned(self.store)
         self.manifest = manifest
         self.catalogue = tuple(catalogue)
         self.queryable = sizes(self.store)
@@ -152,28 +151,29 @@ def publish(settings: Settings) -> Publication:
     """
     if settings.store == "remote":
         return _publish_remote(settings)
-    dataset = load(settings)
+    files = all_files(settings)
     shapes = read_shapes(settings)
-    version = _version(dataset.quads)
+    store = LocalStore(settings.base_iri)
+    store.load(files)  # Oxigraph's parser straight into the store: no Python object per triple
+    bulk = Bulk.read(store, _graphs(store), {})
+    version = bulk.digest
     if settings.validate_on_start:
         # Unchanged data, shapes and rules conformed before: no need to validate again.
         key = verdict_key(version, settings.shapes)
         if not known_valid(settings.cache_dir, key):
-            report = validate(dataset, shapes)
+            quads = tuple(ox.parse(bulk.nquads, format=ox.RdfFormat.N_QUADS))
+            report = validate(Dataset(settings, tuple(files), quads), shapes)
             if not report.conforms:
                 raise DataInvalidError(report.text(prefixes(settings.base_iri)))
             remember_valid(settings.cache_dir, key)
-    store = LocalStore(settings.base_iri, dataset.quads)
     stats = statistics(store, settings.base_iri + "id/")
-    modified = _modified(settings, dataset, version)
+    modified = _modified(settings, files, version)
     graph = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
     description = void_description(settings, stats, store, version[:16], date_time(modified))
     store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
-    vocabulary = ox.NamedNode(settings.graph_iri("vocabulary"))
     return Publication(
         settings=settings,
         store=store,
-        dataset=dataset,
         version=version,
         modified=modified,
         issued=_moment(settings.issued) if settings.issued else modified,
@@ -181,9 +181,9 @@ def publish(settings: Settings) -> Publication:
         queryable=sizes(store),
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
-        owned=_owned(q.subject for q in graph_quads(store)),
+        owned=_owned(store),
         shapes=_shape_quads(settings, shapes),
-        labels=_labels([q for q in dataset.quads if q.graph_name == vocabulary]),
+        labels=_labels(graph_quads(store, settings.graph_iri("vocabulary"))),
         cookbook=read_cookbook(settings.queries_dir),
         cache=LRU(settings.cache_entries),
     )
@@ -197,13 +197,9 @@ def _publish_remote(settings: Settings) -> Publication:
     found = read_void(store, settings)
     store.graphs = found.graphs
     vocabulary = settings.graph_iri("vocabulary")
-    owners = internal_query(
-        store, 'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
-    )
     return Publication(
         settings=settings,
         store=store,
-        dataset=None,
         version=found.version,
         modified=_moment(settings.modified) if settings.modified else found.modified,
         issued=_moment(settings.issued) if settings.issued else found.modified,
@@ -211,7 +207,7 @@ def _publish_remote(settings: Settings) -> Publication:
         queryable=sizes(store),
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
-        owned=_owned(row[0] for row in owners.rows),
+        owned=_owned(store),
         shapes=_shape_quads(settings, read_shapes(settings)),
         labels=_labels(graph_quads(store, vocabulary)),
         cookbook=read_cookbook(settings.queries_dir),
@@ -227,12 +223,13 @@ def _shape_quads(settings: Settings, shapes: rdflib.Graph) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
 
 
-def _version(quads: tuple[ox.Quad, ...]) -> str:
-    lines = sorted(str(q).encode() for q in quads)
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+def _graphs(store: Store) -> list[str]:
+    """The named graphs that hold statements."""
+    answer = internal_query(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return sorted(row[0].value for row in answer.rows if isinstance(row[0], ox.NamedNode))
 
 
-def _modified(settings: Settings, dataset: Dataset, version: str) -> datetime:
+def _modified(settings: Settings, files: list[SourceFile], version: str) -> datetime:
     """The `modified` setting; else, for data already released, the time recorded then (files
     touched without change, or a fresh checkout, keep it); else the newest data file's time."""
     if settings.modified:
@@ -240,7 +237,7 @@ def _modified(settings: Settings, dataset: Dataset, version: str) -> datetime:
     released = current(settings.dumps_dir)
     if released is not None and released.version == version[:16]:
         return _moment(released.modified)
-    newest = max(f.path.stat().st_mtime for f in dataset.files)
+    newest = max(f.path.stat().st_mtime for f in files)
     return datetime.fromtimestamp(int(newest), tz=UTC)
 
 
@@ -255,10 +252,14 @@ def _context(settings: Settings) -> dict[str, Any]:
     return {**prefixes(settings.base_iri), **terms}
 
 
-def _owned(subjects: Iterable[object]) -> dict[str, list[str]]:
+def _owned(store: Store) -> dict[str, list[str]]:
+    """For each IRI, the hash IRIs (`{iri}#part`) that are subjects in the store."""
+    answer = internal_query(
+        store, 'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
+    )
     owned: dict[str, set[str]] = {}
-    for subject in subjects:
-        if isinstance(subject, ox.NamedNode) and "#" in subject.value:
+    for (subject,) in answer.rows:
+        if isinstance(subject, ox.NamedNode):
             owner, _, part = subject.value.partition("#")
             if part:
                 owned.setdefault(owner, set()).add(subject.value)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ckpld import __version__
+from ckpld.bulk import Bulk
 from ckpld.catalog import Release, catalog_iri, catalogue
 from ckpld.config import Settings
 from ckpld.documents import graph_quads, render
@@ -91,11 +92,12 @@ def key(pub: Publication) -> str:
 def make(pub: Publication) -> Built:
     """Render every file of the release for `pub` (nothing is written)."""
     settings = pub.settings
-    quads = dataset_quads(pub.store, settings)
+    catalog = settings.graph_iri(CATALOG_GRAPH)
+    bulk = Bulk.read(pub.store, [g for g in pub.queryable.graphs if g != catalog], pub.prefixes)
     files: dict[str, bytes] = {}
     described: list[DumpFile] = []
     for dump in DATA_DUMPS:
-        body = render(quads, dump.format, pub.prefixes, pub.context)
+        body = bulk.render(dump.format)
         if dump.gzip:
             body = _gzip(body)
         name = dump.name(settings.dataset_id)
@@ -104,11 +106,14 @@ def make(pub: Publication) -> Built:
     triples = catalogue(settings, pub.statistics, pub.store, _release(pub, described))
     turtle = named("turtle")
     files[CATALOG_FILE] = render(_as_quads(triples, catalog_iri(settings)), turtle, pub.prefixes)
-    metadata = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
-    void = [q for q in quads if q.graph_name == metadata]
+    void = graph_quads(pub.store, settings.graph_iri(METADATA_GRAPH))
     files[VOID_FILE] = render(void, turtle, pub.prefixes)
-    files[SUMS_FILE] = checksums(files)
-    listed = tuple(DumpFile.of(name, _media_type(name), body) for name, body in files.items())
+    described = [
+        *described,
+        *(DumpFile.of(n, _media_type(n), files[n]) for n in (CATALOG_FILE, VOID_FILE)),
+    ]
+    files[SUMS_FILE] = checksums(described)
+    listed = (*described, DumpFile.of(SUMS_FILE, _media_type(SUMS_FILE), files[SUMS_FILE]))
     manifest = Manifest(pub.version_id, key(pub), pub.modified.isoformat(), listed)
     return Built(manifest, files, triples)
 
@@ -164,6 +169,6 @@ def _as_quads(triples: list[ox.Triple], graph: str) -> list[ox.Quad]:
 def _gzip(body: bytes) -> bytes:
     """gzip without a time stamp or file name in the header: the same input, the same bytes."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as packed:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as packed:
         packed.write(body)
     return buffer.getvalue()

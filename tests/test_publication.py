@@ -11,9 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from ckpld.bulk import Bulk
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
-from ckpld.publication import LRU, Publication, _version, publish
+from ckpld.publication import LRU, Publication, publish
 from ckpld.sources import Dataset
 from tests.conftest import ROOT
 
@@ -41,7 +42,9 @@ def expand(term: str, context: dict[str, str | dict[str, str]]) -> str:
     return namespace + local
 
 
-def test_the_context_has_a_short_key_for_every_term_in_use(publication: Publication) -> None:
+def test_the_context_has_a_short_key_for_every_term_in_use(
+    publication: Publication, dataset: Dataset
+) -> None:
     context = publication.context
     mapped = {
         expand(v if isinstance(v, str) else v["@id"], context)
@@ -50,14 +53,16 @@ def test_the_context_has_a_short_key_for_every_term_in_use(publication: Publicat
         and (not isinstance(v, str) or ":" in v)
         and (isinstance(v, dict) or not v.startswith("http"))
     }
-    predicates, classes = used_terms(publication.dataset)
+    predicates, classes = used_terms(dataset)
     predicates.discard("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")  # "type"
     assert sorted(predicates - mapped) == []
     assert sorted(classes - mapped) == []
 
 
-def test_every_term_in_use_has_labels_in_both_languages(publication: Publication) -> None:
-    predicates, classes = used_terms(publication.dataset)
+def test_every_term_in_use_has_labels_in_both_languages(
+    publication: Publication, dataset: Dataset
+) -> None:
+    predicates, classes = used_terms(dataset)
     missing = [
         t for t in sorted(predicates | classes) if set(publication.labels.get(t, {})) < {"pl", "en"}
     ]
@@ -65,18 +70,14 @@ def test_every_term_in_use_has_labels_in_both_languages(publication: Publication
 
 
 def test_version_follows_the_content_not_the_files(
-    settings: Settings, publication: Publication
+    settings: Settings, publication: Publication, dataset: Dataset
 ) -> None:
-    quads = publication.dataset.quads
-    assert _version(quads) == publication.version
-    assert _version(tuple(reversed(quads))) == publication.version
-    changed = (
-        *quads[:-1],
-        ox.Quad(
-            quads[-1].subject, quads[-1].predicate, ox.Literal("changed"), quads[-1].graph_name
-        ),
-    )
-    assert _version(changed) != publication.version
+    quads = list(dataset.quads)
+    assert Bulk.of(quads, {}).digest == publication.version
+    assert Bulk.of(quads[::-1], {}).digest == publication.version
+    last = quads[-1]
+    changed = [*quads[:-1], ox.Quad(last.subject, last.predicate, ox.Literal("x"), last.graph_name)]
+    assert Bulk.of(changed, {}).digest != publication.version
 
 
 def test_modified_comes_from_the_setting_or_the_files(settings: Settings) -> None:

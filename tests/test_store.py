@@ -83,6 +83,26 @@ def test_default_graph_is_the_datasets_union(store: Store, local: Publication) -
     assert {row[0].value for row in graphs.rows} == set(local.queryable.graphs)  # type: ignore[union-attr]
 
 
+def test_dump_is_every_statement_of_the_dataset(store: Store, local: Publication) -> None:
+    def statements(store: Store) -> list[str]:
+        quads = [
+            (t, graph)
+            for graph in local.queryable.graphs
+            for t in ox.parse(store.dump(graph), format=ox.RdfFormat.N_TRIPLES)
+        ]
+        return sorted(
+            f"{q.subject} {q.predicate} {_term(q.object)} <{graph}>".replace(
+                "#nonNegativeInteger>",
+                "#integer>",  # Oxigraph's own (oxigraph/oxigraph#526)
+            )
+            for q, graph in quads
+        )
+
+    dumped = statements(store)
+    assert len(dumped) == len(set(dumped)) == sum(local.queryable.graphs.values())
+    assert dumped == statements(local.store)  # the same on every store
+
+
 def test_protocol_dataset_parameters(store: Store, settings: Settings) -> None:
     page = settings.graph_iri("page")
     only_page = store.query(

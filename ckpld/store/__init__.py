@@ -60,6 +60,14 @@ class Store(Protocol):
         """
         ...
 
+    def dump(self, graph: str) -> bytes:
+        """The statements of the named graph `graph`, as N-Triples (in no set order).
+
+        Raises:
+            UpstreamError: a remote store cannot be read.
+        """
+        ...
+
     def close(self) -> None:
         """Release the store's resources."""
         ...

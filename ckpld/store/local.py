@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from ckpld.errors import BadQueryError
 from ckpld.query_text import read
+from ckpld.sources import SourceFile, load_into
 from ckpld.store import QueryResult
 from ckpld.store.isolation import QueryRunner
 
@@ -32,6 +33,14 @@ class LocalStore:
         """Add statements (used at startup, before the store is served)."""
         self._store.extend(quads)
 
+    def load(self, files: Sequence[SourceFile]) -> None:
+        """Parse data files into their named graphs (at startup, before the store is served).
+
+        Raises:
+            SourceError, DataSyntaxError: see `ckpld.sources.load_into`.
+        """
+        load_into(self._store, files, self._base_iri)
+
     def query(
         self,
         sparql: str,
@@ -47,6 +56,12 @@ class LocalStore:
             return self._execute(request)
         result: QueryResult = self._runner.run(request, timeout)
         return result
+
+    def dump(self, graph: str) -> bytes:
+        """One graph as N-Triples; see `ckpld.store.Store.dump`."""
+        written = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        assert written is not None
+        return written
 
     def close(self) -> None:
         """Stop the query process, if one was started."""

@@ -124,6 +124,15 @@ class RemoteStore:
             )
         return _result(response.content, graph_form, limit)
 
+    def dump(self, graph: str) -> bytes:
+        """One graph as N-Triples; see `ckpld.store.Store.dump`."""
+        answer = self.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"
+        )
+        written = ox.serialize(answer.triples, format=ox.RdfFormat.N_TRIPLES)
+        assert written is not None
+        return written
+
     def close(self) -> None:
         """Close the HTTP connections."""
         for session in self._sessions.values():
