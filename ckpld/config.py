@@ -17,7 +17,7 @@ from ckpld.errors import ConfigError
 ENV_PREFIX = "CKPLD_"
 CONFIG_FILE = "ckpld.toml"
 MAX_IDENTIFIER = 36  # longest dct:identifier dane.gov.pl accepts
-STORES = ("memory", "remote")
+STORES = ("memory", "disk", "remote")
 
 
 @dataclass(frozen=True)
@@ -54,9 +54,14 @@ class Settings:
     store: str = field(
         default="memory",
         metadata={
-            "help": "Where the data lives: memory (embedded Oxigraph, loaded from data_dir) or "
-            "remote (the SPARQL endpoint store_url, loaded with `ckpld load`)."
+            "help": "Where the data lives: memory (embedded Oxigraph, loaded from data_dir), "
+            "disk (embedded Oxigraph on disk in store_path, shared by the workers) or remote "
+            "(the SPARQL endpoint store_url, loaded with `ckpld load`)."
         },
+    )
+    store_path: Path = field(
+        default=Path(".ckpld-store"),
+        metadata={"help": "Folder of the on-disk store (store = disk); ckpld alone writes it."},
     )
     store_url: str = field(
         default="",

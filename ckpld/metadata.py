@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -89,6 +93,123 @@ def sizes(store: Store) -> Statistics:
         triples=_int(total.rows[0][0]),
         graphs={_iri(row[0]): _int(row[1]) for row in graphs.rows},
         classes={},
+    )
+
+
+def with_graph(
+    store: Store, before: Statistics, graph: str, triples: list[ox.Triple]
+) -> Statistics:
+    """The sizes once `triples` are added to `store` as the new named graph `graph` (call it
+    before adding them): counted from the new triples alone, not over the whole store again."""
+    unique = list(dict.fromkeys(triples))
+    # Which of them the store already holds in some graph (a fresh blank node it cannot).
+    ground = [
+        t
+        for t in unique
+        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+    ]
+    known = 0
+    for start in range(0, len(ground), 500):
+        rows = " ".join(
+            f"({t.subject} {t.predicate} {t.object})" for t in ground[start : start + 500]
+        )
+        answer = store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
+            "FILTER EXISTS { ?s ?p ?o } }"
+        )
+        known += _int(answer.rows[0][0])
+    graphs = {**before.graphs, graph: len(unique)}
+    return Statistics(
+        triples=before.triples + len(unique) - known,
+        graphs=dict(sorted(graphs.items())),
+        classes={},
+    )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What ckpld counts and picks out of the content: the same for the same data version, so
+    it is remembered per version (`remembered_facts`) and a restart on unchanged data skips
+    the counting.
+
+    Attributes:
+        statistics: See `statistics`.
+        sources: URLs of the source pages (`schema:WebPage` with `schema:url`), sorted.
+        examples: The IRIs in the URI space with the most statements (VoID example resources).
+        owned: For each IRI, the hash IRIs (`{iri}#part`) that are subjects, sorted.
+    """
+
+    statistics: Statistics
+    sources: tuple[str, ...]
+    examples: tuple[str, ...]
+    owned: dict[str, list[str]]
+
+
+EXAMPLES = 3  # void:exampleResource: the things with the most statements
+
+
+def facts(store: Store, uri_space: str) -> Facts:
+    """Count and pick, over the store (see `Facts`)."""
+    space = ox.Literal(uri_space)
+    sources = store.query(
+        "SELECT DISTINCT ?url WHERE { ?page a <https://schema.org/WebPage> ; "
+        "<https://schema.org/url> ?url } ORDER BY ?url"
+    )
+    examples = store.query(
+        "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }} "
+        f"GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {EXAMPLES}"
+    )
+    return Facts(
+        statistics=statistics(store, uri_space),
+        sources=tuple(_iri(row[0]) for row in sources.rows),
+        examples=tuple(_iri(row[0]) for row in examples.rows),
+        owned=owned(store),
+    )
+
+
+def owned(store: Store) -> dict[str, list[str]]:
+    """For each IRI, the hash IRIs (`{iri}#part`) that are subjects in the store."""
+    answer = store.query(
+        'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
+    )
+    found: dict[str, set[str]] = {}
+    for (subject,) in answer.rows:
+        if isinstance(subject, ox.NamedNode):
+            owner, _, part = subject.value.partition("#")
+            if part:
+                found.setdefault(owner, set()).add(subject.value)
+    return {owner: sorted(parts) for owner, parts in found.items()}
+
+
+def remembered_facts(store: Store, uri_space: str, cache_dir: Path, version: str) -> Facts:
+    """`facts(store, uri_space)` for the data version `version`, counted once and then read
+    from `cache_dir` (best effort: an unwritable folder only costs a count at the next start).
+    """
+    from ckpld import __version__
+
+    path = cache_dir / "facts" / f"{version}-{uri_space.encode().hex()[:32]}-{__version__}.json"
+    try:
+        return _facts_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = facts(store, uri_space)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(asdict(found)), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
+    return found
+
+
+def _facts_from_json(document: dict[str, Any]) -> Facts:
+    return Facts(
+        statistics=Statistics(**document["statistics"]),
+        sources=tuple(document["sources"]),
+        examples=tuple(document["examples"]),
+        owned={str(k): list(v) for k, v in document["owned"].items()},
     )
 
 

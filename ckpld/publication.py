@@ -20,11 +20,12 @@ from ckpld.cookbook import Recipe, read_cookbook
 from ckpld.documents import graph_quads, internal_query
 from ckpld.dumps import Manifest, current
 from ckpld.errors import DataInvalidError
-from ckpld.metadata import Statistics, sizes, statistics
+from ckpld.metadata import Statistics, owned, remembered_facts, sizes, with_graph
 from ckpld.namespaces import prefixes
 from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, SourceFile, all_files, read_shapes
 from ckpld.store import Store
+from ckpld.store.disk import DiskStore
 from ckpld.store.local import LocalStore
 from ckpld.store.remote import RemoteStore
 from ckpld.triples import date_time
@@ -132,12 +133,13 @@ class Publication:
         """
         manifest, catalogue = ensure(self)
         if isinstance(self.store, LocalStore):  # a remote store got it from `ckpld load`
-            graph = ox.NamedNode(self.settings.graph_iri(CATALOG_GRAPH))
+            name = self.settings.graph_iri(CATALOG_GRAPH)
+            self.queryable = with_graph(self.store, self.queryable, name, catalogue)
+            graph = ox.NamedNode(name)
             self.store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in catalogue])
-            self.owned = _owned(self.store)
+            self.owned = _merged(self.owned, owned_by_hash(t.subject for t in catalogue))
         self.manifest = manifest
         self.catalogue = tuple(catalogue)
-        self.queryable = sizes(self.store)
         return manifest
 
 
@@ -153,23 +155,30 @@ def publish(settings: Settings) -> Publication:
         return _publish_remote(settings)
     files = all_files(settings)
     shapes = read_shapes(settings)
-    store = LocalStore(settings.base_iri)
-    store.load(files)  # Oxigraph's parser straight into the store: no Python object per triple
-    bulk = Bulk.read(store, _graphs(store), {})
-    version = bulk.digest
+    store: LocalStore
+    if settings.store == "disk":  # parsed once per set of files, shared by the workers
+        store = DiskStore.prepare(settings.base_iri, settings.store_path, files)
+        version = store.version
+    else:
+        store = LocalStore(settings.base_iri)
+        store.load(files)  # Oxigraph's parser straight into the store: no Python object each
+        version = Bulk.read(store, _graphs(store), {}).digest
     if settings.validate_on_start:
         # Unchanged data, shapes and rules conformed before: no need to validate again.
         key = verdict_key(version, settings.shapes)
         if not known_valid(settings.cache_dir, key):
+            bulk = Bulk.read(store, _graphs(store), {})
             quads = tuple(ox.parse(bulk.nquads, format=ox.RdfFormat.N_QUADS))
             report = validate(Dataset(settings, tuple(files), quads), shapes)
             if not report.conforms:
                 raise DataInvalidError(report.text(prefixes(settings.base_iri)))
             remember_valid(settings.cache_dir, key)
-    stats = statistics(store, settings.base_iri + "id/")
+    found = remembered_facts(store, settings.base_iri + "id/", settings.cache_dir, version)
     modified = _modified(settings, files, version)
-    graph = ox.NamedNode(settings.graph_iri(METADATA_GRAPH))
-    description = void_description(settings, stats, store, version[:16], date_time(modified))
+    name = settings.graph_iri(METADATA_GRAPH)
+    description = void_description(settings, found, version[:16], date_time(modified))
+    queryable = with_graph(store, found.statistics, name, description)
+    graph = ox.NamedNode(name)
     store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
     return Publication(
         settings=settings,
@@ -177,11 +186,11 @@ def publish(settings: Settings) -> Publication:
         version=version,
         modified=modified,
         issued=_moment(settings.issued) if settings.issued else modified,
-        statistics=stats,
-        queryable=sizes(store),
+        statistics=found.statistics,
+        queryable=queryable,
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
-        owned=_owned(store),
+        owned=_merged(found.owned, owned_by_hash(t.subject for t in description)),
         shapes=_shape_quads(settings, shapes),
         labels=_labels(graph_quads(store, settings.graph_iri("vocabulary"))),
         cookbook=read_cookbook(settings.queries_dir),
@@ -207,7 +216,7 @@ def _publish_remote(settings: Settings) -> Publication:
         queryable=sizes(store),
         prefixes=prefixes(settings.base_iri),
         context=_context(settings),
-        owned=_owned(store),
+        owned=owned(store),
         shapes=_shape_quads(settings, read_shapes(settings)),
         labels=_labels(graph_quads(store, vocabulary)),
         cookbook=read_cookbook(settings.queries_dir),
@@ -252,18 +261,23 @@ def _context(settings: Settings) -> dict[str, Any]:
     return {**prefixes(settings.base_iri), **terms}
 
 
-def _owned(store: Store) -> dict[str, list[str]]:
-    """For each IRI, the hash IRIs (`{iri}#part`) that are subjects in the store."""
-    answer = internal_query(
-        store, 'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
-    )
-    owned: dict[str, set[str]] = {}
-    for (subject,) in answer.rows:
-        if isinstance(subject, ox.NamedNode):
+def owned_by_hash(subjects: Iterable[object]) -> dict[str, list[str]]:
+    """For each IRI, the hash IRIs (`{iri}#part`) among `subjects`."""
+    found: dict[str, set[str]] = {}
+    for subject in subjects:
+        if isinstance(subject, ox.NamedNode) and "#" in subject.value:
             owner, _, part = subject.value.partition("#")
             if part:
-                owned.setdefault(owner, set()).add(subject.value)
-    return {owner: sorted(parts) for owner, parts in owned.items()}
+                found.setdefault(owner, set()).add(subject.value)
+    return {owner: sorted(parts) for owner, parts in found.items()}
+
+
+def _merged(*tables: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, set[str]] = {}
+    for table in tables:
+        for owner, parts in table.items():
+            merged.setdefault(owner, set()).update(parts)
+    return {owner: sorted(parts) for owner, parts in merged.items()}
 
 
 def _labels(vocabulary: Iterable[ox.Quad]) -> dict[str, dict[str, str]]:

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from ckpld.config import Settings
 from ckpld.dumps import DATA_DUMPS
 from ckpld.errors import UpstreamError
-from ckpld.metadata import Statistics, integer
+from ckpld.metadata import Facts, Statistics, integer
 from ckpld.namespaces import compact, prefixes
 from ckpld.store import Store
 from ckpld.triples import Triples, bilingual, typed
@@ -25,7 +25,6 @@ GRAPH_TITLES = {
     ),
     "vocabulary": ("Słownik ckpld i listy pojęć", "The ckpld vocabulary and code lists"),
 }
-EXAMPLES = 3  # void:exampleResource: the things with the most statements
 METADATA = "metadata"  # the named graph of the VoID description
 CATALOG = "catalog"  # the named graph of the DCAT catalogue
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -39,17 +38,17 @@ def dump_urls(settings: Settings) -> list[str]:
 
 
 def void_description(
-    settings: Settings, stats: Statistics, store: Store, version: str, modified: str
+    settings: Settings, found: Facts, version: str, modified: str
 ) -> list[ox.Triple]:
     """The dataset as a `void:Dataset`: who, what licence, how big, which parts, where to get it.
 
     Args:
         settings: Titles, publisher, licence, base IRI.
-        stats: Counts over the data, from the store.
-        store: For the source pages and example resources.
+        found: Counts over the data, its source pages and example resources.
         version: The dataset version (recorded as `owl:versionInfo`).
         modified: When the data last changed (ISO 8601).
     """
+    stats = found.statistics
     out = Triples()
     dataset = ox.NamedNode(settings.dataset_iri)
     base = settings.base_iri
@@ -78,14 +77,11 @@ def void_description(
         out.add(dataset, ("void:dataDump", url))
     for dump in DATA_DUMPS:
         out.add(dataset, ("void:feature", dump.format.iri))
-    for row in store.query(
-        "SELECT DISTINCT ?url WHERE { ?page a <https://schema.org/WebPage> ; "
-        "<https://schema.org/url> ?url } ORDER BY ?url"
-    ).rows:
-        out.add(dataset, ("dct:source", row[0]))  # type: ignore[arg-type]
+    for url in found.sources:
+        out.add(dataset, ("dct:source", url))
     for vocabulary in vocabularies(stats):
         out.add(dataset, ("void:vocabulary", vocabulary))
-    for example in _examples(store, base + "id/"):
+    for example in found.examples:
         out.add(dataset, ("void:exampleResource", example))
     table = prefixes(base)
     for cls, count in stats.classes.items():
@@ -133,16 +129,6 @@ def _part(settings: Settings, kind: str, iri: str, table: dict[str, str]) -> str
     if name.startswith("<"):
         name = hashlib.sha256(iri.encode()).hexdigest()[:12]
     return f"{settings.dataset_iri}#{kind}-{name.replace(':', '-')}"
-
-
-def _examples(store: Store, uri_space: str) -> list[ox.NamedNode]:
-    space = ox.Literal(uri_space)
-    answer = store.query(
-        "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
-        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }} "
-        f"GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT {EXAMPLES}"
-    )
-    return [row[0] for row in answer.rows if isinstance(row[0], ox.NamedNode)]
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,12 @@ def shared_path(relative: str) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Default settings, paths resolved against the repository root; dumps and cache in fresh
-    folders."""
+    """Default settings, paths resolved against the repository root; dumps, cache and on-disk
+    store in fresh folders."""
     values = {
         "dumps_dir": tmp_path_factory.mktemp("dumps"),
         "cache_dir": tmp_path_factory.mktemp("cache"),
+        "store_path": tmp_path_factory.mktemp("store"),
     }
     return Settings.from_mapping(values, ROOT)
 

@@ -40,10 +40,18 @@ def remote(virtuoso: Virtuoso, settings: Settings) -> Iterator[RemoteStore]:
     store.close()
 
 
-@pytest.fixture(params=["local", "remote"])
+@pytest.fixture(scope="module")
+def disk(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Publication:
+    folder = tmp_path_factory.mktemp("disk")
+    pub = publish(replace(settings, store="disk", store_path=folder / "store"))
+    pub.release()
+    return pub
+
+
+@pytest.fixture(params=["local", "disk", "remote"])
 def store(request: pytest.FixtureRequest) -> Store:
-    if request.param == "local":
-        found: Store = request.getfixturevalue("local").store
+    if request.param in ("local", "disk"):
+        found: Store = request.getfixturevalue(request.param).store
     else:
         found = request.getfixturevalue("remote")
     return found
@@ -63,13 +71,23 @@ def canonical(result: QueryResult) -> object:
     return sorted(str(t) for t in result.triples)
 
 
+@pytest.fixture(params=["disk", "remote"])
+def other(request: pytest.FixtureRequest) -> Store:
+    """Each store that is not the reference (the embedded one in memory)."""
+    if request.param == "disk":
+        found: Store = request.getfixturevalue("disk").store
+    else:
+        found = request.getfixturevalue("remote")
+    return found
+
+
 @pytest.mark.parametrize("path", COOKBOOK, ids=lambda p: p.stem)
 def test_the_cookbook_gives_the_same_answers_on_every_store(
-    local: Publication, remote: RemoteStore, path: Path
+    local: Publication, other: Store, path: Path
 ) -> None:
     text = path.read_text(encoding="utf-8")
     expected = local.store.query(text)
-    got = remote.query(text)
+    got = other.query(text)
     assert got.kind == expected.kind
     assert canonical(got) == canonical(expected)
     assert len(got.rows) + len(got.triples) > 0 or got.kind == "boolean"

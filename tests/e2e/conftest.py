@@ -40,11 +40,12 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
-        self.mode = "memory"  # or "remote": in front of Virtuoso
+        self.mode = "memory"  # or "disk", or "remote": in front of Virtuoso
         self.own_dumps = dumps is None  # each server its own dumps folder, unless given one
         self.dumps = dumps or Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
         environment["CKPLD_CACHE_DIR"] = str(self.dumps / ".cache")
+        environment["CKPLD_STORE_PATH"] = str(self.dumps / ".store")
         environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
@@ -95,11 +96,13 @@ class LiveServer:
             shutil.rmtree(self.dumps, ignore_errors=True)
 
 
-@pytest.fixture(scope="session", params=["memory", "remote"])
+@pytest.fixture(scope="session", params=["memory", "disk", "remote"])
 def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """The server on the embedded store, and in front of a real Virtuoso holding the same data:
-    every test that uses it runs against both."""
+    """The server on the embedded store in memory, on disk, and in front of a real Virtuoso
+    holding the same data: every test that uses it runs against all three."""
     env = {}
+    if request.param == "disk":
+        env = {"CKPLD_STORE": "disk"}
     if request.param == "remote":
         virtuoso = request.getfixturevalue("virtuoso")
         env = {"CKPLD_STORE": "remote", "CKPLD_STORE_URL": virtuoso.endpoint}
