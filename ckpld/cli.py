@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from ckpld import __version__
 from ckpld.app import create_app
+from ckpld.bulk import Bulk
 from ckpld.config import Settings
 from ckpld.documents import graph_quads
 from ckpld.dumps import CURRENT
@@ -32,6 +33,7 @@ from ckpld.results import serialize, table
 from ckpld.server import run as run_server
 from ckpld.sources import load, read_shapes
 from ckpld.store.local import LocalStore
+from ckpld.validation import remember_valid, verdict_key
 from ckpld.validation import validate as validate_dataset
 
 
@@ -95,6 +97,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, lang: str) -
     settings = _settings(ctx)
     dataset = load(settings, paths)
     report = validate_dataset(dataset, read_shapes(settings))
+    if report.conforms and not paths:  # the server need not validate this data again
+        version = Bulk.of(dataset.quads, {}).digest
+        remember_valid(settings.cache_dir, verdict_key(version, settings.shapes))
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     elif fmt == "turtle":

@@ -49,6 +49,14 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings.from_mapping(values, ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands run in a test remember verdicts and build stores in a fresh folder, not in the
+    repository (a test may set its own)."""
+    monkeypatch.setenv("CKPLD_CACHE_DIR", str(tmp_path_factory.mktemp("cli-cache")))
+    monkeypatch.setenv("CKPLD_STORE_PATH", str(tmp_path_factory.mktemp("cli-store")))
+
+
 @pytest.fixture(scope="session")
 def dataset(settings: Settings) -> Dataset:
     """The shipped data and vocabulary, parsed."""

@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,6 +18,9 @@ import rdflib
 from click.testing import CliRunner
 
 from ckpld.cli import cli
+from ckpld.config import Settings
+from ckpld.publication import publish
+from ckpld.validation import known_valid, verdict_key
 from tests.conftest import ROOT
 
 
@@ -33,12 +37,21 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-def test_validate_shipped_data_exits_0_with_a_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_shipped_data_exits_0_with_a_summary(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Path
+) -> None:
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("CKPLD_CACHE_DIR", str(tmp_path))
     code, out, _ = run("validate")
     assert code == 0
     assert "the data conforms (0 findings)" in out
     assert "graph:page" in out and "ckp:Partnership 6" in out
+    # The verdict is remembered: the server starts on this data without validating again.
+    version = publish(replace(settings, validate_on_start=False)).version
+    assert known_valid(tmp_path, verdict_key(version, settings.shapes))
+    assert [p.name for p in (tmp_path / "validated").iterdir()] == [
+        verdict_key(version, settings.shapes)
+    ]
 
 
 def test_validate_invalid_data_exits_1_naming_the_problem(

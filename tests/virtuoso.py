@@ -80,7 +80,7 @@ class Virtuoso:
         self.stop()
         raise RuntimeError("Virtuoso did not answer in time")
 
-    def load(self, env: dict[str, str]) -> None:
+    def load(self, env: dict[str, str], timeout: float = 300) -> None:
         """Load ckpld's data with `ckpld load`, as a deployer would."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
         environment.update(env)
@@ -90,7 +90,7 @@ class Virtuoso:
                 sys.executable, "-m", "ckpld", "load", "--into", self.update_endpoint,
                 "--user", USER, "--digest", "--out", str(self.root / "dumps"),
             ],
-            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300,
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
         if done.returncode != 0:
             raise RuntimeError(f"ckpld load failed: {done.stderr}")
