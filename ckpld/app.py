@@ -14,6 +14,7 @@ from ckpld.errors import CkpldError
 from ckpld.formats import HTML, PROBLEM
 from ckpld.messages import text
 from ckpld.publication import publish
+from ckpld.response_cache import ResponseCache
 from ckpld.views import harvest, home, resource, sparql
 
 logger = logging.getLogger("ckpld")
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_cors)
+    # Repeated requests are answered from memory, before Flask (see ckpld.response_cache).
+    app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)  # type: ignore[method-assign]
     return app
 
 

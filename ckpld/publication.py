@@ -61,12 +61,26 @@ class LRU(Generic[T]):
                 self._items.move_to_end(key)
                 return self._items[key]
         value = make()
-        if self._size and (keep is None or keep(value)):
-            with self._lock:
-                self._items[key] = value
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
+        if keep is None or keep(value):
+            self.put(key, value)
         return value
+
+    def peek(self, key: tuple[Any, ...]) -> T | None:
+        """The cached value for `key` (now the most recently used), or None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: tuple[Any, ...], value: T) -> None:
+        """Keep `value` for `key`, dropping the least recently used beyond the size."""
+        if not self._size:
+            return
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 @dataclass

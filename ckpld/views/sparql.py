@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -111,6 +112,10 @@ def yasgui(name: str) -> Response:
     return respond(pub.cache.get(("asset", name), load), request, pub.settings.cache_max_age)
 
 
+# Functions whose value changes from one evaluation to the next (SPARQL 1.1 §17.4).
+VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID)\s*\(", re.IGNORECASE)
+
+
 def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | None) -> Response:
     assert sparql.query is not None
     reading = read(sparql.query, pub.settings.base_iri)
@@ -130,9 +135,14 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     # The answer depends only on the query and the data version: kept in memory whichever way
     # the query came (GET or POST), so a repeated query costs what a static file does.
     key = ("sparql", path, _digest(sparql), chosen.name, lang)
-    rep = pub.cache.get(key, make, keep=lambda r: len(r.body) <= MAX_CACHED_BODY)
+    volatile = VOLATILE.search(sparql.query) is not None  # NOW(), RAND(): new at every run
+    rep = (
+        make()
+        if volatile
+        else pub.cache.get(key, make, keep=lambda r: len(r.body) <= MAX_CACHED_BODY)
+    )
     response = respond(rep, request, pub.settings.cache_max_age)
-    if request.method == "POST":  # HTTP caches cannot key a POST: tell them not to keep it
+    if request.method == "POST" or volatile:  # not to be kept by HTTP caches (or ckpld's)
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -1,0 +1,112 @@
+"""Whole responses kept per worker: what is kept, what is not, and what tells requests apart."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from flask import Flask, Response, request
+from flask.testing import FlaskClient
+
+from ckpld.response_cache import MAX_BODY, ResponseCache
+
+
+@pytest.fixture
+def counted() -> tuple[FlaskClient, Counter[str]]:
+    """A small app that counts how often each view really runs, behind the cache."""
+    calls: Counter[str] = Counter()
+    app = Flask(__name__)
+
+    @app.route("/plain", methods=["GET", "POST"])
+    def plain() -> Response:
+        calls["plain"] += 1
+        return Response(f"{request.accept_mimetypes} {calls['plain']}", mimetype="text/plain")
+
+    @app.get("/no-store")
+    def no_store() -> Response:
+        calls["no-store"] += 1
+        return Response("x", headers={"Cache-Control": "no-store"})
+
+    @app.get("/cookie")
+    def cookie() -> Response:
+        calls["cookie"] += 1
+        response = Response("x")
+        response.set_cookie("a", "b")
+        return response
+
+    @app.get("/big")
+    def big() -> Response:
+        calls["big"] += 1
+        return Response(b"x" * (MAX_BODY + 1))
+
+    @app.get("/fails")
+    def fails() -> Response:
+        calls["fails"] += 1
+        return Response("no", status=503)
+
+    @app.get("/missing")
+    def missing() -> Response:
+        calls["missing"] += 1
+        return Response("not here", status=404)
+
+    app.wsgi_app = ResponseCache(app.wsgi_app, 100)  # type: ignore[method-assign]
+    return app.test_client(), calls
+
+
+def test_a_repeated_request_does_not_reach_the_app(
+    counted: tuple[FlaskClient, Counter[str]],
+) -> None:
+    client, calls = counted
+    first = client.get("/plain", headers={"Accept": "text/plain"})
+    again = client.get("/plain", headers={"Accept": "text/plain", "User-Agent": "other"})
+    assert again.data == first.data and again.status_code == 200 and calls["plain"] == 1
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    other = client.get("/plain", headers={"Accept": "text/html"})  # another request header
+    assert calls["plain"] == 2 and other.data != first.data
+    client.get("/plain?x=1", headers={"Accept": "text/plain"})  # another query string
+    client.head("/plain", headers={"Accept": "text/plain"})  # another method
+    assert calls["plain"] == 4
+    client.post("/plain", headers={"Accept": "text/plain"})
+    client.post("/plain", headers={"Accept": "text/plain"})  # POST is never looked up
+    assert calls["plain"] == 6
+    client.get("/missing")
+    client.get("/missing")  # a 404 is as final as a 200
+    assert calls["missing"] == 1
+
+
+@pytest.mark.parametrize("path", ["/no-store", "/cookie", "/big", "/fails"])
+def test_what_is_not_kept(counted: tuple[FlaskClient, Counter[str]], path: str) -> None:
+    client, calls = counted
+    bodies = {client.get(path).data for _ in range(2)}
+    assert calls[path.strip("/")] == 2 and len(bodies) == 1
+
+
+def test_size_zero_keeps_nothing() -> None:
+    calls: Counter[str] = Counter()
+    app = Flask(__name__)
+
+    @app.get("/")
+    def home() -> str:
+        calls["home"] += 1
+        return "x"
+
+    app.wsgi_app = ResponseCache(app.wsgi_app, 0)  # type: ignore[method-assign]
+    client = app.test_client()
+    client.get("/")
+    client.get("/")
+    assert calls["home"] == 2
+
+
+def test_volatile_queries_are_answered_anew(client: FlaskClient) -> None:
+    query = {"query": "SELECT (STRUUID() AS ?id) WHERE {}"}
+    accept = {"Accept": "application/sparql-results+json"}
+    first = client.get("/sparql", query_string=query, headers=accept)
+    again = client.get("/sparql", query_string=query, headers=accept)
+    assert first.status_code == again.status_code == 200
+    assert first.json != again.json
+    assert again.headers["Cache-Control"] == "no-store"
+    stable = {"query": "SELECT (STRLEN('now') AS ?n) WHERE {}"}  # the word alone is harmless
+    assert (
+        "public"
+        in client.get("/sparql", query_string=stable, headers=accept).headers["Cache-Control"]
+    )
