@@ -36,6 +36,7 @@ from ckpld.dumps import (
 )
 from ckpld.formats import named
 from ckpld.store import Store
+from ckpld.store.remembered import Remembered
 from ckpld.triples import date_time
 from ckpld.void import CATALOG, METADATA
 
@@ -103,7 +104,7 @@ def make(pub: Publication) -> Built:
         name = dump.name(settings.dataset_id)
         files[name] = body
         described.append(DumpFile.of(name, dump.media_type, body))
-    triples = catalogue(settings, pub.statistics, pub.store, _release(pub, described))
+    triples = catalogue(settings, pub.statistics, _remembered(pub), _release(pub, described))
     turtle = named("turtle")
     files[CATALOG_FILE] = render(_as_quads(triples, catalog_iri(settings)), turtle, pub.prefixes)
     void = graph_quads(pub.store, settings.graph_iri(METADATA_GRAPH))
@@ -140,10 +141,17 @@ def ensure(pub: Publication) -> tuple[Manifest, list[ox.Triple]]:
         data = [f for f in found.files if f.name in _data_names(pub)]
         if len(data) == len(DATA_DUMPS):
             ordered = sorted(data, key=lambda f: _data_names(pub).index(f.name))
-            triples = catalogue(pub.settings, pub.statistics, pub.store, _release(pub, ordered))
+            triples = catalogue(
+                pub.settings, pub.statistics, _remembered(pub), _release(pub, ordered)
+            )
             return found, triples
     built = make(pub)
     return write(out, built.files, built.manifest), built.catalogue
+
+
+def _remembered(pub: Publication) -> Remembered:
+    """The store, with the catalogue's scans over the data remembered for this release key."""
+    return Remembered(pub.store, pub.settings.cache_dir / "answers", key(pub))
 
 
 def _release(pub: Publication, files: list[DumpFile]) -> Release:

@@ -134,3 +134,19 @@ def test_an_unwritable_folder_is_a_clear_error(data: Settings, tmp_path: Path) -
     blocked.write_text("a file, not a folder", encoding="utf-8")
     with pytest.raises(OutputError, match="cannot write the store"):
         DiskStore.prepare(data.base_iri, blocked / "store", all_files(data))
+
+
+def test_dumps_of_data_graphs_come_from_the_kept_sorted_copy(data: Settings) -> None:
+    store = DiskStore.prepare(data.base_iri, data.store_path, all_files(data))
+    page = data.graph_iri("page")
+    kept = store.dump(page)
+    assert kept.splitlines() == sorted(kept.splitlines())
+    # A graph that receives statements is read from the database, not from the kept copy.
+    grown = DiskStore.prepare(data.base_iri, data.store_path, all_files(data))
+    grown.add([ox.Quad(EXTRA.subject, EXTRA.predicate, EXTRA.object, ox.NamedNode(page))])
+    assert len(grown.dump(page).splitlines()) == len(kept.splitlines()) + 1
+    assert store.dump(page) == kept
+    [folder] = folders(data, "data-")
+    for path in (data.store_path / folder / "graphs").iterdir():  # gone: the database answers
+        path.unlink()
+    assert sorted(store.dump(page).splitlines()) == kept.splitlines()

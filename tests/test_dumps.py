@@ -84,8 +84,13 @@ elif point == "before-manifest":
             die()
         real(path, body)
     dumps._write_file = until_manifest
-elif point == "before-swap":
-    dumps.os.replace = die
+elif point == "before-swap":  # the new release complete, `current` not yet moved to it
+    real_replace = os.replace
+    def swap(source, target, *args, **kwargs):
+        if Path(target).name == dumps.CURRENT:
+            die()
+        real_replace(source, target, *args, **kwargs)
+    dumps.os.replace = swap
 from ckpld.cli import cli
 cli(["build", "--out", sys.argv[2]])
 """

@@ -38,6 +38,7 @@ from ckpld.store.local import LocalStore
 KEEP = 2  # data and sealed folders kept (the current ones and the previous ones)
 _DB = "db"
 _FACTS = "ckpld.json"
+_GRAPHS = "graphs"
 
 
 class DiskStore(LocalStore):
@@ -57,6 +58,7 @@ class DiskStore(LocalStore):
         self.version = version
         self._handle: ox.Store | None = None
         self._opened = (0, Path())
+        self._files: dict[str, Path] = {}
         self._runner = QueryRunner(self._execute)
         # A RocksDB handle must not cross a fork (gunicorn's workers, the query child): drop it
         # before forking; each process opens its own on first use.
@@ -74,11 +76,14 @@ class DiskStore(LocalStore):
         """
         data = folder / f"data-{fingerprint(files, base_iri)}"
         try:
-            version = json.loads((data / _FACTS).read_text(encoding="utf-8"))["version"]
-        except (OSError, ValueError, KeyError):
-            version = _build_data(base_iri, folder, data, files)
+            recorded = json.loads((data / _FACTS).read_text(encoding="utf-8"))
+            version, graphs = recorded["version"], dict(recorded["graphs"])
+        except (OSError, ValueError, KeyError, TypeError):
+            version, graphs = _build_data(base_iri, folder, data, files)
         _touch(data)
-        return cls(base_iri, folder, data, version)
+        store = cls(base_iri, folder, data, version)
+        store._files = {graph: data / _GRAPHS / name for graph, name in graphs.items()}
+        return store
 
     @property
     def _store(self) -> ox.Store:  # type: ignore[override]
@@ -96,7 +101,10 @@ class DiskStore(LocalStore):
         Raises:
             OutputError: the store's folder cannot be written.
         """
+        quads = list(quads)
         self._added.extend(quads)
+        for q in quads:  # a kept copy no longer holds all of a graph that grows
+            self._files.pop(getattr(q.graph_name, "value", ""), None)
         added = Bulk.of(self._added, {}).nquads
         key = hashlib.sha256(self._data.name.encode() + b"\n" + added).hexdigest()[:32]
         sealed = self._folder / f"sealed-{key}"
@@ -114,6 +122,17 @@ class DiskStore(LocalStore):
         self._current = sealed
         self._handle = None
         _prune(self._folder)
+
+    def dump(self, graph: str) -> bytes:
+        """One graph as N-Triples; a graph of the data files is read from the sorted copy kept
+        beside the database (see `ckpld.store.Store.dump`)."""
+        kept = self._files.get(graph)
+        if kept is not None:
+            try:
+                return kept.read_bytes()
+            except OSError:
+                pass  # removed by hand: the database still has it
+        return super().dump(graph)
 
     def load(self, files: Sequence[SourceFile]) -> None:
         """Not available: the data is loaded by `prepare`, once per set of files."""
@@ -136,18 +155,29 @@ def fingerprint(files: Sequence[SourceFile], base_iri: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _build_data(base_iri: str, folder: Path, data: Path, files: Sequence[SourceFile]) -> str:
-    """Parse `files` into a new data folder `data`; return the data's version."""
+def _build_data(
+    base_iri: str, folder: Path, data: Path, files: Sequence[SourceFile]
+) -> tuple[str, dict[str, str]]:
+    """Parse `files` into a new data folder `data`; return the data's version and the file
+    holding each graph's sorted N-Triples."""
     with _building(folder) as building:
         store = ox.Store(str(building / _DB))
         load_into(store, files, base_iri, bulk=True)
         graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-        version = Bulk({g: _dump(store, g) for g in graphs}, {}).digest
+        bulk = Bulk({g: _dump(store, g) for g in graphs}, {})
         store.flush()
         del store
-        (building / _FACTS).write_text(json.dumps({"version": version}), encoding="utf-8")
+        # Each graph's statements as sorted N-Triples, kept for dumps: reading them back from
+        # RocksDB takes longer than writing all the dumps.
+        (building / _GRAPHS).mkdir()
+        names = {}
+        for number, (graph, lines) in enumerate(bulk.graphs.items()):
+            (building / _GRAPHS / f"{number}.nt").write_bytes(lines)
+            names[graph] = f"{number}.nt"
+        facts = {"version": bulk.digest, "graphs": names}
+        (building / _FACTS).write_text(json.dumps(facts), encoding="utf-8")
         _finish(building, data)
-    return version
+    return bulk.digest, names
 
 
 def _dump(store: ox.Store, graph: str) -> bytes:

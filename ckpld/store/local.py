@@ -80,14 +80,14 @@ class LocalStore:
                 default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )
-            return _result(answer, limit)
+            return query_result(answer, limit)
         except SyntaxError as err:
             raise BadQueryError(f"SPARQL syntax {err}") from err
         except (OSError, ValueError) as err:
             raise BadQueryError(f"the query cannot be run: {err}") from err
 
 
-def _result(
+def query_result(
     answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, limit: int | None
 ) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):

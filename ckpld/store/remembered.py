@@ -1,0 +1,72 @@
+"""A store whose answers to ckpld's own SELECT queries are kept on disk, per data version.
+
+What the catalogue says of the data (its languages, countries, years, source pages) takes full
+scans of the store; on unchanged data the answers are the same, so a start reads them back from
+`cache_dir` instead (as SPARQL results JSON: data, never code). Client queries (with a timeout,
+or naming a dataset) always go to the store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ckpld.results import results_json
+from ckpld.store import QueryResult, Store
+from ckpld.store.local import query_result
+
+
+class Remembered:
+    """`store`, with the answers of internal SELECTs kept in `folder` under `key`."""
+
+    def __init__(self, store: Store, folder: Path, key: str) -> None:
+        self._store = store
+        self._folder = folder
+        self._key = key
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        timeout: float | None = None,
+        limit: int | None = None,
+    ) -> QueryResult:
+        """See `ckpld.store.Store.query`; kept when an internal SELECT (no timeout, dataset or
+        limit)."""
+        if timeout is not None or default_graphs or named_graphs or limit is not None:
+            return self._store.query(
+                sparql,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                timeout=timeout,
+                limit=limit,
+            )
+        digest = hashlib.sha256(f"{self._key}\n{sparql}".encode()).hexdigest()[:32]
+        path = self._folder / f"{digest}.srj"
+        with contextlib.suppress(OSError, SyntaxError, ValueError):
+            parsed = ox.parse_query_results(path.read_bytes(), format=ox.QueryResultsFormat.JSON)
+            if isinstance(parsed, ox.QuerySolutions):
+                return query_result(parsed, None)
+        answer = self._store.query(sparql)
+        if answer.kind == "solutions":
+            with contextlib.suppress(OSError):
+                self._folder.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                temporary.write_text(json.dumps(results_json(answer)), encoding="utf-8")
+                temporary.replace(path)
+        return answer
+
+    def dump(self, graph: str) -> bytes:
+        """See `ckpld.store.Store.dump`."""
+        return self._store.dump(graph)
+
+    def close(self) -> None:
+        """Nothing of its own to release (the store is not closed)."""
