@@ -392,10 +392,16 @@ def _goals(r: dict[str, Any]) -> list[tuple[str, str, bool]]:
              f"{first / mine:.1f}x", first / mine >= 4)
         )  # fmt: skip
     if 5e4 <= r["scale"] <= 5e5:
+        worst = max(_ms(q["median"]) for q in r["ckpld_queries"].values())
+        found.append(
+            ("every cookbook query < 50 ms at p50 (median of repeats)", f"{worst:.0f} ms max",
+             worst < 50)
+        )  # fmt: skip
         worst = max(_ms(q["first"]) for q in r["ckpld_queries"].values())
         found.append(
-            ("every cookbook query < 50 ms (first answer)", f"{worst:.0f} ms max", worst < 50)
-        )
+            ("stricter: every first answer, nothing cached, < 50 ms", f"{worst:.0f} ms max",
+             worst < 50)
+        )  # fmt: skip
         ratio = r["ckpld_simple"]["rps"] / r["virtuoso_simple"]["rps"]
         found.append(("throughput ≥ Virtuoso's (simple SELECT)", f"{ratio:.1f}x", ratio >= 1))
     if r["scale"] >= 5e5:

@@ -18,6 +18,8 @@ Turtle and TriG declare every prefix of the table they are given.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 
@@ -35,10 +37,7 @@ class Bulk:
         graphs: Each named graph's statements as N-Triples, in any order, by graph IRI.
         prefixes: Prefixes to declare in Turtle and TriG.
         """
-        self.graphs = {
-            iri: b"".join(sorted(set(graphs[iri].splitlines(keepends=True))))
-            for iri in sorted(graphs)
-        }
+        self.graphs = {iri: _sorted_unique(graphs[iri]) for iri in sorted(graphs)}
         self._prefixes = prefixes
 
     @classmethod
@@ -110,6 +109,17 @@ class Bulk:
 def render_dump(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, str]) -> bytes:
     """`quads` in `fmt`, as in a dump (see the module text)."""
     return Bulk.of(quads, prefixes).render(fmt)
+
+
+def _sorted_unique(ntriples: bytes) -> bytes:
+    """N-Triples lines sorted, each once (input already so, as kept by the disk store, is
+    returned as it is after one linear check)."""
+    if ntriples and not ntriples.endswith(b"\n"):
+        ntriples += b"\n"
+    lines = ntriples.splitlines(keepends=True)
+    if all(map(operator.lt, lines, itertools.islice(lines, 1, None))):
+        return b"".join(lines)
+    return b"".join(sorted(set(lines)))
 
 
 def _serialize(items: Iterable[object], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:

@@ -58,3 +58,24 @@ def test_read_from_a_store_keeps_the_graphs_asked_for(
     assert parsed == {q for q in quads if q.graph_name.value != metadata}
     assert bulk.digest == Bulk.of(parsed, {}).digest  # the same statements, the same digest
     assert bulk.digest != Bulk.read(publication.store, wanted[1:], {}).digest
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<http://e/a> <http://e/p> <http://e/c> .\n<http://e/a> <http://e/p> <http://e/b> .",
+        b"<http://e/a> <http://e/p> <http://e/b> .\n<http://e/a> <http://e/p> <http://e/c> .",
+        b"<http://e/a> <http://e/p> <http://e/b> .\n<http://e/a> <http://e/p> <http://e/c> .\n"
+        b"<http://e/a> <http://e/p> <http://e/b> .\n",
+    ],
+    ids=["unsorted", "sorted-without-last-newline", "repeated"],
+)
+def test_any_order_and_ending_give_the_same_graph(body: bytes) -> None:
+    bulk = Bulk({"http://e/g": body}, {})
+    quads = list(ox.parse(bulk.nquads, format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == 2 and {q.graph_name.value for q in quads} == {"http://e/g"}
+    assert bulk.nquads.endswith(b" <http://e/g> .\n")
+    assert (
+        bulk.nquads
+        == Bulk({"http://e/g": b"\n".join(sorted(set(body.split(b"\n")) - {b""}))}, {}).nquads
+    )
