@@ -17,10 +17,15 @@ Turtle and TriG declare every prefix of the table they are given.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import itertools
+import multiprocessing
 import operator
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
 
 import pyoxigraph as ox
@@ -104,6 +109,47 @@ class Bulk:
         lines = written.split(b"\n")
         count = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix")), 0)
         return b"\n".join(lines[count:])
+
+
+PARALLEL_FROM = 8 << 20  # bytes of N-Quads from which formats are written in parallel
+# What forked processes write from: inherited, never pickled (formats hold Oxigraph objects).
+_SHARED: list[tuple[Bulk, Sequence[tuple[Format, bool]]]] = []
+
+
+def render_all(bulk: Bulk, formats: Sequence[tuple[Format, bool]]) -> list[bytes]:
+    """Each of `formats` (format, gzipped?), in order. Large data is written by forked processes,
+    one format each, on every core this process may use; the sorted lines they share are made
+    once, here, before the fork."""
+    bulk.ntriples  # noqa: B018 - computed once, inherited by the processes
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(bulk.nquads) < PARALLEL_FROM or cores < 2:
+        return [_rendered(bulk, fmt, packed) for fmt, packed in formats]
+    _SHARED[:] = [(bulk, formats)]
+    try:
+        context = multiprocessing.get_context("fork")
+        workers = min(cores, len(formats))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_render_shared, range(len(formats))))
+    finally:
+        _SHARED.clear()
+
+
+def _render_shared(index: int) -> bytes:
+    bulk, formats = _SHARED[0]
+    return _rendered(bulk, *formats[index])
+
+
+def _rendered(bulk: Bulk, fmt: Format, packed: bool) -> bytes:
+    body = bulk.render(fmt)
+    return gzipped(body) if packed else body
+
+
+def gzipped(body: bytes) -> bytes:
+    """gzip without a time stamp or file name in the header: the same input, the same bytes."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as out:
+        out.write(body)
+    return buffer.getvalue()
 
 
 def render_dump(quads: Iterable[ox.Quad], fmt: Format, prefixes: dict[str, str]) -> bytes:

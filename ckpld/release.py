@@ -7,9 +7,7 @@ ckpld version give byte-identical files.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ckpld import __version__
-from ckpld.bulk import Bulk
+from ckpld.bulk import Bulk, render_all
 from ckpld.catalog import Release, catalog_iri, catalogue
 from ckpld.config import Settings
 from ckpld.documents import graph_quads, render
@@ -97,10 +95,8 @@ def make(pub: Publication) -> Built:
     bulk = Bulk.read(pub.store, [g for g in pub.queryable.graphs if g != catalog], pub.prefixes)
     files: dict[str, bytes] = {}
     described: list[DumpFile] = []
-    for dump in DATA_DUMPS:
-        body = bulk.render(dump.format)
-        if dump.gzip:
-            body = _gzip(body)
+    bodies = render_all(bulk, [(dump.format, dump.gzip) for dump in DATA_DUMPS])
+    for dump, body in zip(DATA_DUMPS, bodies, strict=True):
         name = dump.name(settings.dataset_id)
         files[name] = body
         described.append(DumpFile.of(name, dump.media_type, body))
@@ -172,11 +168,3 @@ def _media_type(name: str) -> str:
 def _as_quads(triples: list[ox.Triple], graph: str) -> list[ox.Quad]:
     name = ox.NamedNode(graph)
     return [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-
-
-def _gzip(body: bytes) -> bytes:
-    """gzip without a time stamp or file name in the header: the same input, the same bytes."""
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as packed:
-        packed.write(body)
-    return buffer.getvalue()

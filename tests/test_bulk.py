@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
 
 import pyoxigraph as ox
 import pytest
 
-from ckpld.bulk import Bulk, render_dump
+from ckpld import bulk as bulk_module
+from ckpld.bulk import Bulk, render_all, render_dump
 from ckpld.config import Settings
 from ckpld.documents import graph_quads
 from ckpld.formats import RDF_FORMATS, Format
@@ -79,3 +81,16 @@ def test_any_order_and_ending_give_the_same_graph(body: bytes) -> None:
         bulk.nquads
         == Bulk({"http://e/g": b"\n".join(sorted(set(body.split(b"\n")) - {b""}))}, {}).nquads
     )
+
+
+def test_parallel_writing_gives_the_same_bytes(
+    publication: Publication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quads = graph_quads(publication.store)
+    tasks = [(fmt, packed) for fmt in RDF_FORMATS for packed in (False, True)]
+    alone = render_all(Bulk.of(quads, publication.prefixes), tasks)
+    monkeypatch.setattr(bulk_module, "PARALLEL_FROM", 0)  # the shipped data is small
+    monkeypatch.setattr(bulk_module.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    together = render_all(Bulk.of(quads, publication.prefixes), tasks)
+    assert together == alone
+    assert gzip.decompress(together[1]) == together[0]  # gzipped when asked
