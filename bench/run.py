@@ -158,39 +158,26 @@ def cookbook() -> dict[str, str]:
 
 
 def query_latencies(
-    server: Server, path: str, extra: list[tuple[str, str]], rounds: int = 5
+    url: str,
+    extra: list[tuple[str, str]],
+    restart: Server | None = None,
+    limit: float = QUERY_LIMIT,
+    rounds: int = 5,
 ) -> dict[str, dict[str, Any]]:
-    """For each cookbook query: the first answer (ms) and the median of `rounds` more. A query
-    without an answer in QUERY_LIMIT seconds is recorded as stopped, and the server restarted
-    (its worker would go on computing it)."""
+    """For each cookbook query sent to `url`: the first answer (ms) and the median of `rounds`
+    more. A query without an answer in `limit` seconds is recorded as stopped, and `restart`
+    restarted (its worker would go on computing it; Virtuoso stops long queries itself)."""
     found: dict[str, dict[str, Any]] = {}
     for name, text in cookbook().items():
-        accept = "application/n-triples" if "CONSTRUCT" in text else RESULTS_JSON
+        accept = {"Accept": "application/n-triples" if "CONSTRUCT" in text else RESULTS_JSON}
         params = [("query", f"BASE <{BASE}>\n{text}"), *extra]
-        first, status = timed_get(server.url + path, params, {"Accept": accept})
-        if first is None:
+        first, status = timed_get(url, params, accept, limit)
+        if first is None and restart is not None:
             found[name] = {"first": None, "median": None, "status": 0}
-            server.stop()
-            server.start(probe=server.probe)
+            restart.stop()
+            restart.start(probe=restart.probe)
             continue
-        again = [timed_get(server.url + path, params, {"Accept": accept})[0] for _ in range(rounds)]
-        times = [t for t in again if t is not None]
-        found[name] = {
-            "first": first,
-            "median": statistics.median(times) if times else None,
-            "status": status,
-        }
-    return found
-
-
-def _virtuoso_latencies(virtuoso: Virtuoso, extra: list[tuple[str, str]]) -> dict[str, Any]:
-    """Virtuoso stops long queries itself (MaxQueryExecutionTime): no restart needed."""
-    found: dict[str, dict[str, Any]] = {}
-    for name, text in cookbook().items():
-        accept = "application/n-triples" if "CONSTRUCT" in text else RESULTS_JSON
-        params = [("query", f"BASE <{BASE}>\n{text}"), *extra]
-        first, status = timed_get(virtuoso.endpoint, params, {"Accept": accept}, 120)
-        again = [timed_get(virtuoso.endpoint, params, {"Accept": accept}, 120)[0] for _ in range(5)]
+        again = [timed_get(url, params, accept, limit)[0] for _ in range(rounds)]
         times = [t for t in again if t is not None]
         found[name] = {
             "first": first,
@@ -294,7 +281,7 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
         result["memory_mib"] = ckpld.worker_memory()
         simple = ckpld.url + "/sparql?" + requests.compat.urlencode({"query": SIMPLE})
         result["ckpld_simple"] = wrk(simple, seconds)
-        result["ckpld_queries"] = query_latencies(ckpld, "/sparql", [])
+        result["ckpld_queries"] = query_latencies(ckpld.url + "/sparql", [], restart=ckpld)
     finally:
         hello.stop()
         ckpld.stop()
@@ -313,7 +300,9 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
                 + requests.compat.urlencode({"query": f"BASE <{BASE}>\n{SIMPLE}"})
             )
             result["rdflib_simple"] = wrk(simple, seconds)
-            result["rdflib_queries"] = query_latencies(rdflib_server, "/", [])
+            result["rdflib_queries"] = query_latencies(
+                rdflib_server.url + "/", [], restart=rdflib_server
+            )
         finally:
             rdflib_server.stop()
     virtuoso = Virtuoso(buffers=170000, time_limit=60)
@@ -336,7 +325,9 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
             + requests.compat.urlencode([("query", f"BASE <{BASE}>\n{SIMPLE}"), *graphs])
         )
         result["virtuoso_simple"] = wrk(url, seconds)
-        result["virtuoso_queries"] = _virtuoso_latencies(virtuoso, [*graphs, *named])
+        result["virtuoso_queries"] = query_latencies(
+            virtuoso.endpoint, [*graphs, *named], limit=120
+        )
     finally:
         virtuoso.stop()
     return result
