@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import heapq
 import io
 import itertools
 import multiprocessing
@@ -79,10 +80,9 @@ class Bulk:
     @cached_property
     def ntriples(self) -> bytes:
         """The union of the graphs, each triple once, lines sorted."""
-        lines: set[bytes] = set()
-        for body in self.graphs.values():
-            lines.update(body.splitlines(keepends=True))
-        return b"".join(sorted(lines))
+        # Each graph is sorted and unique already: merge them, dropping repeats as they meet.
+        merged = heapq.merge(*(body.splitlines(keepends=True) for body in self.graphs.values()))
+        return b"".join(line for line, _ in itertools.groupby(merged))
 
     def render(self, fmt: Format) -> bytes:
         """The statements in `fmt`: graph formats get the union, dataset formats the graphs."""

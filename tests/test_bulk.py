@@ -94,3 +94,17 @@ def test_parallel_writing_gives_the_same_bytes(
     together = render_all(Bulk.of(quads, publication.prefixes), tasks)
     assert together == alone
     assert gzip.decompress(together[1]) == together[0]  # gzipped when asked
+
+
+def test_the_union_holds_a_statement_of_two_graphs_once() -> None:
+    shared = b"<http://e/a> <http://e/p> <http://e/b> .\n"
+    bulk = Bulk(
+        {
+            "http://e/g1": shared + b"<http://e/z> <http://e/p> <http://e/b> .\n",
+            "http://e/g2": b"<http://e/0> <http://e/p> <http://e/b> .\n" + shared,
+        },
+        {},
+    )
+    lines = bulk.ntriples.splitlines()
+    assert lines == sorted(set(lines)) and len(lines) == 3
+    assert len(bulk.nquads.splitlines()) == 4  # each graph keeps its own
