@@ -8,11 +8,11 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ckpld import i18n
 from ckpld.config import Settings
 from ckpld.conneg import language, negotiate
 from ckpld.errors import CkpldError
 from ckpld.formats import HTML, PROBLEM
-from ckpld.messages import text
 from ckpld.publication import publish
 from ckpld.response_cache import ResponseCache
 from ckpld.views import harvest, home, resource, sparql
@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings.cache_max_age
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    i18n.install(app.jinja_env)
     publication = publish(settings)
     publication.release()  # the dumps and their catalogue, built now if missing or out of date
     app.extensions["ckpld"] = publication
@@ -81,7 +82,6 @@ def _problem(status: int, title: str, detail: str) -> Response:
             title=title,
             detail=detail,
             lang=lang,
-            t=lambda key: text(key, lang),
         )
         return Response(body, status, headers, content_type="text/html; charset=utf-8")
     problem = {"type": "about:blank", "title": title, "status": status, "detail": detail}

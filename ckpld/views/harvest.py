@@ -14,7 +14,6 @@ from ckpld.dumps import MANIFEST_FILE
 from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.formats import HTML, named
 from ckpld.iris import THING, document_of, split_suffix
-from ckpld.messages import text
 from ckpld.release import CATALOG_GRAPH
 from ckpld.views.representation import Representation, media_type, respond
 from ckpld.views.resource import DOCUMENT_OFFERS, negotiated, publication
@@ -63,7 +62,6 @@ def dumps() -> Response:
             body = render_template(
                 "dumps.html",
                 lang=lang,
-                t=lambda k: text(k, lang),
                 manifest=manifest,
                 catalog="/catalog",
             ).encode()

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ckpld.cartography import distance_km, frame_for, outlines
 from ckpld.conneg import LANGUAGES, language, negotiate
 from ckpld.documents import internal_query
 from ckpld.errors import NotAcceptableError
 from ckpld.formats import HTML
+from ckpld.i18n import month_year
 from ckpld.iris import document_of, local_path
-from ckpld.messages import text
+from ckpld.overview import Overview, Partner, Period, overview
+from ckpld.timeline import BAR, chart, events
 from ckpld.views.representation import Representation, media_type, respond
 from ckpld.views.resource import DOCUMENT_OFFERS, publication
 
@@ -27,34 +32,7 @@ LINKS = (
     '</sparql>; rel="service-desc"; type="text/turtle"; title="SPARQL service description"',
     '</sitemap.xml>; rel="sitemap"',
 )
-
-PARTNERS = """
-PREFIX schema: <https://schema.org/>
-PREFIX ckp: <def/ckp#>
-SELECT ?partner ?name ?city ?country ?since ?letter WHERE {
-  %VALUES%
-  ?partnership a ckp:Partnership ; ckp:partner ?publisher , ?partner ; schema:startDate ?since .
-  FILTER (?partner != ?publisher)
-  ?partner schema:name ?name ; schema:location ?place .
-  ?place schema:name ?city ; schema:containedInPlace* ?countryPlace .
-  ?countryPlace a schema:Country ; schema:name ?country .
-  FILTER (LANG(?name) = ?lang && LANG(?city) = ?lang && LANG(?country) = ?lang)
-  BIND (EXISTS { ?partnership ckp:establishedBy ?any } AS ?letter)
-}
-ORDER BY ?since ?name
-"""
-
-
-@dataclass(frozen=True)
-class Partner:
-    """One row of the home page's partner table."""
-
-    href: str
-    name: str
-    city: str
-    country: str
-    since: str
-    letter: bool
+DOT_GAP = 16.0  # between the dots of two partners in one city
 
 
 @bp.get("/")
@@ -99,23 +77,15 @@ def context() -> Response:
 def _home(lang: str, keep_lang: bool) -> Representation:
     pub = publication()
     settings = pub.settings
-    publisher, lang_ = ox.NamedNode(settings.publisher_iri), ox.Literal(lang)
-    values = f"VALUES (?publisher ?lang) {{ ({publisher} {lang_}) }}"
-    rows = internal_query(pub.store, PARTNERS.replace("%VALUES%", values)).rows
     suffix = f"?lang={lang}" if keep_lang else ""
-    partners = [
-        Partner(
-            href=(local_path(settings.base_iri, _value(r[0])) or _value(r[0])) + suffix,
-            name=_value(r[1]),
-            city=_value(r[2]),
-            country=_value(r[3]),
-            since=_value(r[4]),
-            letter=_value(r[5]) == "true",
-        )
-        for r in rows
-    ]
+
+    def href(iri: str) -> str:  # a link to one of our IRIs, keeping a chosen language
+        place, hash_, fragment = (local_path(settings.base_iri, iri) or iri).partition("#")
+        return place + suffix + hash_ + fragment
+
+    facts = overview(pub.store, settings.publisher_iri)
     links = {
-        "dataset": (local_path(settings.base_iri, settings.dataset_iri) or "/") + suffix,
+        "dataset": href(settings.dataset_iri),
         "vocabulary": "/def/ckp" + suffix,
         "shapes": "/def/shapes.ttl",
         "data": [(f.name, f"/dumps/{f.name}") for f in pub.manifest.files[:5]]
@@ -123,8 +93,7 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         else [("TriG", "/data.trig"), ("N-Quads", "/data.nq"), ("Turtle", "/data.ttl")],
         "dumps": "/dumps/" + suffix if pub.manifest else None,
         "catalog": "/catalog" + suffix,
-        "sparql": "/sparql" if "sparql.query" in current_app.view_functions else None,
-        "publisher": (local_path(settings.base_iri, settings.publisher_iri) or "/") + suffix,
+        "sparql": "/sparql" + suffix if "sparql.query" in current_app.view_functions else None,
     }
     sources = internal_query(
         pub.store,
@@ -134,14 +103,16 @@ def _home(lang: str, keep_lang: bool) -> Representation:
     body = render_template(
         "home.html",
         lang=lang,
-        t=lambda key: text(key, lang),
-        partners=partners,
-        links=links,
         title=settings.title_pl if lang == "pl" else settings.title_en,
-        sources=[
-            (_value(page), local_path(settings.base_iri, _value(page)), _value(url))
-            for page, url in sources
-        ],
+        cards=[_card(p, lang, href) for p in facts.partners],
+        map=_map(facts, lang, href, settings.assets_dir),
+        chart=chart(events(facts)),
+        bar_height=BAR,
+        memberships=facts.memberships,
+        when=lambda period: _when(period, lang),
+        href=href,
+        links=links,
+        sources=[(_value(page), href(_value(page)), _value(url)) for page, url in sources],
         stats=pub.statistics,
         license=settings.license,
     )
@@ -149,6 +120,74 @@ def _home(lang: str, keep_lang: bool) -> Representation:
     return Representation(
         body.encode(), media_type(HTML), etag, pub.modified, ("Accept", "Accept-Language"), LINKS
     )
+
+
+def _when(period: Period, lang: str) -> str:
+    """A period as precise as the data: "2018", or "kwiecień 2019" / "April 2019"."""
+    if period.month is None:
+        return str(period.year)
+    return month_year(period.year, period.month, lang)
+
+
+def _card(p: Partner, lang: str, href: Callable[[str], str]) -> dict[str, Any]:
+    """A partner card: the Polish name as on the page, the partner's own, and where it is."""
+    name_lang = "pl" if "pl" in p.names.by_lang else lang
+    others = p.names.others("pl", "en") + (
+        [("en", p.names.by_lang["en"])] if lang == "en" and "en" in p.names.by_lang else []
+    )
+    return {
+        "href": href(p.iri),
+        "name": p.names.best("pl"),
+        "name_lang": name_lang,
+        "other_names": others,
+        "city": p.place.names.best(lang) if p.place else "",
+        "country": p.country.best(lang) if p.country else "",
+        "since": _when(p.since, lang),
+        "letter_href": href(p.letter) if p.letter else None,
+    }
+
+
+def _map(
+    facts: Overview, lang: str, href: Callable[[str], str], assets_dir: str | Path
+) -> dict[str, Any] | None:
+    """The map's drawing: Kraków, one marker per partner city (a dot per partner), outlines."""
+    home, cities = facts.home, facts.cities()
+    if home is None or not home.located or not cities:
+        return None
+    centre = (home.lon or 0.0, home.lat or 0.0)
+    frame = frame_for(centre, [(c.lon or 0.0, c.lat or 0.0) for c, _ in cities])
+    hx, hy = frame.place(*centre)
+    drawn = []
+    for city, partners in cities:
+        x, y = frame.place(city.lon or 0.0, city.lat or 0.0)
+        right = x < frame.width * 0.8  # labels go right of the dots, except near the edge
+        spread = (len(partners) - 1) * DOT_GAP / 2
+        drawn.append(
+            {
+                "iri": city.iri,
+                "name": city.names.best(lang),
+                "x": x,
+                "y": y,
+                "km": f"{round(distance_km(centre, (city.lon or 0.0, city.lat or 0.0))):,}",
+                "label_x": round(x + spread + 11 if right else x - spread - 11, 1),
+                "anchor": "start" if right else "end",
+                "partners": [
+                    {
+                        "href": href(p.iri),
+                        "name": p.names.best("pl"),
+                        "x": round(x - spread + i * DOT_GAP, 1),
+                    }
+                    for i, p in enumerate(partners)
+                ],
+            }
+        )
+    return {
+        "width": frame.width,
+        "height": frame.height,
+        "outlines": outlines(assets_dir, frame),
+        "home": {"x": hx, "y": hy, "name": home.names.best(lang), "href": href(home.iri)},
+        "cities": drawn,
+    }
 
 
 def _value(term: object) -> str:

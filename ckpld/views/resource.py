@@ -21,7 +21,6 @@ from ckpld.documents import (
 from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.formats import HTML, RDF_FORMATS, Format, Kind
 from ckpld.iris import DOCUMENT, THING, split_suffix
-from ckpld.messages import text
 from ckpld.pages import Labeller, resource_page
 from ckpld.publication import Publication
 from ckpld.release import METADATA_GRAPH, dataset_quads
@@ -267,7 +266,6 @@ def _html(
         canonical=desc.document,
         topic_iri=desc.topic,
         schema_org=Markup(page.schema_org),
-        t=lambda key: text(key, lang),
         path=path,
         dataset_href=labeller.href(pub.settings.dataset_iri),
     )

@@ -17,7 +17,7 @@ from ckpld.cookbook import Recipe
 from ckpld.documents import render
 from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.formats import HTML, RDF_FORMATS, RESULTS_FORMATS, Format
-from ckpld.messages import text
+from ckpld.i18n import translate
 from ckpld.metadata import service_description
 from ckpld.pages import Labeller
 from ckpld.protocol import SparqlRequest, parse_request, url_params
@@ -65,7 +65,6 @@ def cookbook() -> Response:
             render_template(
                 "queries.html",
                 lang=lang,
-                t=lambda k: text(k, lang),
                 recipes=list(pub.cookbook.values()),
             ),
             f"queries-{lang}",
@@ -238,7 +237,6 @@ def _editor(pub: Publication, lang: str) -> str:
     return render_template(
         "sparql.html",
         lang=lang,
-        t=lambda k: text(k, lang),
         starter=starter,
         recipes=list(pub.cookbook.values()),
         editor_data=Markup(safe),
@@ -267,11 +265,10 @@ def _results_page(
     else:
         base = f"{path}?"
     links = [(f.name, f"{base}_format={f.name}", f.media_type) for f in _formats(result)]
-    heading = found.question(lang) if found else text("results", lang)
+    heading = found.question(lang) if found else translate(lang, "Query results")
     return render_template(
         "results.html",
         lang=lang,
-        t=lambda k: text(k, lang),
         query=query_text,
         result=result,
         rows=rows,
