@@ -23,6 +23,13 @@ ERROR_OFFERS = (PROBLEM, HTML)
 EXPOSED = (
     "ETag, Last-Modified, Link, Content-Location, Location, Vary, Content-Range, Accept-Ranges"
 )
+# Pages load nothing from elsewhere: scripts, styles, images and fonts come from ckpld itself,
+# and no inline script or style runs (JSON data blocks are not scripts and are not affected).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"
 
 
@@ -52,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_cors)
+    app.after_request(_protect)
     # Repeated requests are answered from memory, before Flask (see ckpld.response_cache).
     app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)  # type: ignore[method-assign]
     return app
@@ -91,6 +99,15 @@ def _problem(status: int, title: str, detail: str) -> Response:
         headers,
         content_type="application/problem+json",
     )
+
+
+def _protect(response: Response) -> Response:
+    """Headers that keep pages from loading or being framed by anything but this site."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["Referrer-Policy"] = "same-origin"
+    return response
 
 
 def _cors(response: Response) -> Response:

@@ -126,6 +126,27 @@ def internal_query(store: Store, sparql: str) -> QueryResult:
         raise RuntimeError(f"ckpld's own query failed: {err.detail}") from err
 
 
+def incoming(store: Store, topic: str, limit: int = 500) -> list[tuple[str, str, dict[str, str]]]:
+    """What points at `topic` from elsewhere: (subject, property, the subject's names by language).
+
+    The topic's own parts (`topic#…`) are left out: a page shows them already.
+    """
+    node = ox.NamedNode(topic)
+    labels = "|".join(str(ox.NamedNode(p)) for p in LABEL_PROPERTIES)
+    result = internal_query(
+        store,
+        f"SELECT ?s ?p ?name WHERE {{ ?s ?p {node} . FILTER (isIRI(?s) && ?s != {node} && "
+        f"!STRSTARTS(STR(?s), {ox.Literal(topic + '#')})) OPTIONAL {{ ?s {labels} ?name }} }} "
+        f"LIMIT {limit}",
+    )
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for s, p, name in result.rows:
+        names = found.setdefault((_value(s), _value(p)), {})
+        if isinstance(name, ox.Literal):
+            names.setdefault(name.language or "", name.value)
+    return [(s, p, names) for (s, p), names in found.items()]
+
+
 def graph_quads(store: Store, graph: str | None = None) -> list[ox.Quad]:
     """Every statement of one named graph, or of all of them, with its graph."""
     where = f"VALUES ?g {{ {_iri(graph)} }}" if graph else ""
@@ -259,3 +280,7 @@ def _sorted_json(node: Any, ordered: bool = False) -> Any:
 def _bind(graph: rdflib.Graph, table: dict[str, str]) -> None:
     for name, namespace in table.items():
         graph.bind(name, namespace, override=True, replace=True)
+
+
+def _value(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""

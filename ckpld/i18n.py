@@ -21,6 +21,8 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from ckpld.overview import Period
+
 SOURCE_LANGUAGE = "en"  # the language of the message ids
 TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -54,6 +56,13 @@ def translate_plural(lang: str, singular: str, plural: str, count: int, **values
 def month_year(year: int, month: int, lang: str) -> str:
     """A month of a year as people write it on its own: "kwiecień 2019", "April 2019"."""
     return format_skeleton("yMMMM", datetime.date(year, month, 1), locale=lang)
+
+
+def when(period: Period, lang: str) -> str:
+    """A period as precise as the data: "2018", or "kwiecień 2019" / "April 2019"."""
+    if period.month is None:
+        return str(period.year)
+    return month_year(period.year, period.month, lang)
 
 
 def install(env: Environment) -> None:

@@ -164,6 +164,7 @@ class Membership:
 class Overview:
     """The home page's facts."""
 
+    publisher: str
     partners: list[Partner]
     home: Place | None
     memberships: list[Membership]
@@ -178,6 +179,35 @@ class Overview:
 
     def partner(self, iri: str) -> Partner | None:
         return next((p for p in self.partners if p.iri == iri), None)
+
+    def about(self, iri: str) -> Summary | None:
+        """What the data says of `iri`'s part in the publisher's relationships, if anything."""
+        if iri == self.publisher:
+            return Summary("publisher", tuple(self.partners), next(iter(self.memberships), None))
+        for p in self.partners:
+            for kind, key in (("partner", p.iri), ("partnership", p.partnership)):
+                if iri == key:
+                    return Summary(kind, (p,))
+            if iri == p.letter:
+                return Summary("letter", (p,))
+        here = tuple(p for p in self.partners if p.place is not None and p.place.iri == iri)
+        if here:
+            return Summary("city", here)
+        if self.home is not None and iri == self.home.iri:
+            return Summary("home", ())
+        for m in self.memberships:
+            if iri in (m.iri, m.organization):
+                return Summary("membership", (), m)
+        return None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The facts a page's opening sentence states: what kind of thing, and about whom."""
+
+    kind: str  # partner, partnership, letter, city, home or membership
+    partners: tuple[Partner, ...] = ()
+    membership: Membership | None = None
 
 
 def overview(store: Store, publisher: str) -> Overview:
@@ -218,7 +248,7 @@ def overview(store: Store, publisher: str) -> Overview:
         for r in members
     ]
     home = _place(homes[0], names) if homes else None
-    return Overview(list(partners.values()), home, memberships)
+    return Overview(publisher, list(partners.values()), home, memberships)
 
 
 def _rows(store: Store, query: str, values: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -57,6 +58,7 @@ class Value:
     href: str | None = None
     lang: str | None = None
     datatype: str | None = None
+    external: bool = False  # a link that leaves this site (an external identifier, a source)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class Quote:
     href: str | None
     source: Value | None
     note: str | None
+    source_iri: str | None = None
+    before: str = ""  # the source text around the words, when the archived page has them
+    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,15 @@ class Evidence:
     href: str | None
     description: str
     sources: list[Value]
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """Something that points at the topic (an incoming link), by the property it uses."""
+
+    label: str
+    iri: str
+    values: list[Value]
 
 
 @dataclass
@@ -110,6 +124,7 @@ class Page:
     quotes: list[Quote]
     evidence: list[Evidence]
     schema_org: str = ""
+    referrers: list[Referrer] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -163,12 +178,38 @@ class Labeller:
     def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Value:
         """A term as a page value."""
         if isinstance(term, ox.NamedNode):
-            return Value(self.name(term.value), href=self.href(term.value))
+            iri = term.value
+            if local_path(self.base, iri) is None and iri not in self.names:
+                known = iri in self.term_labels
+                shown = self.name(iri) if known else external_name(iri)
+                text = shown or iri
+                return Value(text, href=iri, external=not known)
+            return Value(self.name(iri), href=self.href(iri))
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             shown = None if datatype in _PLAIN_TYPES else compact(datatype, self.prefixes)
             return Value(term.value, lang=term.language or None, datatype=shown)
         return Value(str(term))
+
+
+# External identifiers a person recognises by name: (IRI pattern, how to show it)
+_EXTERNAL = (
+    (re.compile(r"^https?://www\.wikidata\.org/entity/(Q[0-9]+)$"), "Wikidata {0}"),
+    (re.compile(r"^https?://sws\.geonames\.org/([0-9]+)/?$"), "GeoNames {0}"),
+    (
+        re.compile(r"^http://publications\.europa\.eu/resource/authority/([a-z-]+)/([A-Z0-9_]+)$"),
+        "EU {0}: {1}",
+    ),
+)
+
+
+def external_name(iri: str) -> str | None:
+    """How a known external identifier reads ("Wikidata Q216", "GeoNames 593116"), or None."""
+    for pattern, shown in _EXTERNAL:
+        found = pattern.match(iri)
+        if found:
+            return shown.format(*found.groups())
+    return None
 
 
 def resource_page(desc: Description, labeller: Labeller) -> Page:
@@ -196,6 +237,51 @@ def resource_page(desc: Description, labeller: Labeller) -> Page:
         quotes,
         evidence,
         schema_org=schema_org_json(desc, labeller),
+    )
+
+
+def in_context(text: str, words: str, reach: int = 160) -> tuple[str, str] | None:
+    """The text before and after the first occurrence of `words`, cut at word breaks (None if
+    the text does not contain them)."""
+    at = text.find(words)
+    if at < 0:
+        return None
+    before, after = text[:at], text[at + len(words) :]
+    if len(before) > reach:
+        cut = before[-reach:]
+        before = "… " + cut[cut.find(" ") + 1 :] if " " in cut else "… " + cut
+    if len(after) > reach:
+        cut = after[:reach]
+        after = (cut[: cut.rfind(" ")] if " " in cut else cut) + " …"
+    return before, after
+
+
+def with_context(quotes: list[Quote], texts: dict[str, str]) -> list[Quote]:
+    """The quotes with their surrounding source text, where the archived text of their source
+    page (`texts`, by source IRI) contains them."""
+    placed = []
+    for q in quotes:
+        found = in_context(texts[q.source_iri], q.words) if q.source_iri in texts else None
+        placed.append(replace(q, before=found[0], after=found[1]) if found else q)
+    return placed
+
+
+def referrers(
+    rows: Iterable[tuple[str, str, dict[str, str]]], labeller: Labeller
+) -> list[Referrer]:
+    """Incoming links as (subject, property, subject's names by language), grouped by property."""
+    grouped: dict[str, dict[str, Value]] = {}
+    for subject, predicate, names in rows:
+        langs = (labeller.lang, "en", "pl", "")
+        text = next((names[lang] for lang in langs if names.get(lang)), "")
+        value = Value(text or labeller.name(subject), href=labeller.href(subject))
+        grouped.setdefault(predicate, {})[subject] = value
+    return sorted(
+        (
+            Referrer(labeller.name(p), p, sorted(vs.values(), key=lambda v: v.text))
+            for p, vs in grouped.items()
+        ),
+        key=lambda r: r.label,
     )
 
 
@@ -249,7 +335,9 @@ def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None
         Row(labeller.name(p), p, sorted(vs, key=lambda v: (v.lang != labeller.lang, v.text)))
         for p, vs in sorted(grouped.items(), key=lambda item: rank(item[0]))
     ]
-    return Node(iri, anchor, labeller.name(iri), types, rows)
+    # a part without a name of its own (a point, an interval) is titled by its kind
+    named = iri in labeller.names or not types
+    return Node(iri, anchor, labeller.name(iri) if named else types[0].text, types, rows)
 
 
 def _in_reference_order(topic: str, by_subject: dict[str, list[ox.Quad]]) -> list[str]:
@@ -292,7 +380,13 @@ def _provenance(
             notes = [q.object for q in quads if q.predicate.value.endswith("core#note")]
             note = _in_lang(notes, labeller.lang)
             quotes.append(
-                Quote(words, labeller.href(iri), labeller.value(source) if source else None, note)
+                Quote(
+                    words,
+                    labeller.href(iri),
+                    labeller.value(source) if source else None,
+                    note,
+                    source.value if isinstance(source, ox.NamedNode) else None,
+                )
             )
         elif labeller.base + _EVIDENCE in types:
             descriptions = [

@@ -16,9 +16,9 @@ from ckpld.conneg import LANGUAGES, language, negotiate
 from ckpld.documents import internal_query
 from ckpld.errors import NotAcceptableError
 from ckpld.formats import HTML
-from ckpld.i18n import month_year
+from ckpld.i18n import when
 from ckpld.iris import document_of, local_path
-from ckpld.overview import Overview, Partner, Period, overview
+from ckpld.overview import Overview, Partner, overview
 from ckpld.timeline import BAR, chart, events
 from ckpld.views.representation import Representation, media_type, respond
 from ckpld.views.resource import DOCUMENT_OFFERS, publication
@@ -109,7 +109,7 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         chart=chart(events(facts)),
         bar_height=BAR,
         memberships=facts.memberships,
-        when=lambda period: _when(period, lang),
+        when=lambda period: when(period, lang),
         href=href,
         links=links,
         sources=[(_value(page), href(_value(page)), _value(url)) for page, url in sources],
@@ -120,13 +120,6 @@ def _home(lang: str, keep_lang: bool) -> Representation:
     return Representation(
         body.encode(), media_type(HTML), etag, pub.modified, ("Accept", "Accept-Language"), LINKS
     )
-
-
-def _when(period: Period, lang: str) -> str:
-    """A period as precise as the data: "2018", or "kwiecień 2019" / "April 2019"."""
-    if period.month is None:
-        return str(period.year)
-    return month_year(period.year, period.month, lang)
 
 
 def _card(p: Partner, lang: str, href: Callable[[str], str]) -> dict[str, Any]:
@@ -142,7 +135,7 @@ def _card(p: Partner, lang: str, href: Callable[[str], str]) -> dict[str, Any]:
         "other_names": others,
         "city": p.place.names.best(lang) if p.place else "",
         "country": p.country.best(lang) if p.country else "",
-        "since": _when(p.since, lang),
+        "since": when(p.since, lang),
         "letter_href": href(p.letter) if p.letter else None,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -15,17 +16,21 @@ from ckpld.documents import (
     describe,
     document_metadata,
     graph_quads,
+    incoming,
     internal_query,
     render,
 )
 from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.formats import HTML, RDF_FORMATS, Format, Kind
+from ckpld.i18n import when
 from ckpld.iris import DOCUMENT, THING, split_suffix
-from ckpld.pages import Labeller, resource_page
+from ckpld.overview import overview
+from ckpld.pages import Labeller, Quote, referrers, resource_page, with_context
 from ckpld.publication import Publication
 from ckpld.release import METADATA_GRAPH, dataset_quads
 from ckpld.sources import archived_text
 from ckpld.triples import date_time
+from ckpld.usage import schemes, usage
 from ckpld.views.representation import Representation, media_type, respond
 
 bp = Blueprint("resource", __name__)
@@ -255,6 +260,10 @@ def _html(
         pub.settings.base_iri, lang, desc.quads, pub.labels, pub.prefixes, keep_lang
     )
     page = resource_page(desc, labeller)
+    page.quotes = with_context(page.quotes, _archived_texts(pub, page.quotes))
+    page.referrers = referrers(incoming(pub.store, desc.topic), labeller)
+    facts = overview(pub.store, pub.settings.publisher_iri)
+    vocabulary = desc.topic == pub.settings.base_iri + "def/ckp"
     formats = [
         (f.name, f"{path}.{f.suffix}", f.media_type) for f in offers if f.kind is not Kind.HTML
     ]
@@ -266,9 +275,44 @@ def _html(
         canonical=desc.document,
         topic_iri=desc.topic,
         schema_org=Markup(page.schema_org),
+        summary=facts.about(desc.topic),
+        usage=usage(pub.store, desc.topic + "#") if vocabulary else None,
+        schemes=schemes(pub.store, lang) if vocabulary else [],
+        uses_href=_uses_href,
+        href=labeller.href,
+        name=labeller.name,
+        when=lambda period: when(period, lang),
         path=path,
         dataset_href=labeller.href(pub.settings.dataset_iri),
     )
+
+
+def _uses_href(term: str, is_class: bool) -> str:
+    """A link to the query page listing where `term` is used."""
+    node = ox.NamedNode(term)
+    query = (
+        f"SELECT ?thing WHERE {{ ?thing a {node} }} ORDER BY ?thing"
+        if is_class
+        else f"SELECT ?subject ?value WHERE {{ ?subject {node} ?value }} ORDER BY ?subject"
+    )
+    return "/sparql?" + urlencode({"query": query})
+
+
+def _archived_texts(pub: Publication, quotes: Sequence[Quote]) -> dict[str, str]:
+    """The archived text of each source page the quotes come from, by the page's IRI."""
+    texts = {}
+    for source in {q.source_iri for q in quotes if q.source_iri}:
+        page = ox.NamedNode(source)
+        found = internal_query(
+            pub.store, f"SELECT ?copy WHERE {{ {page} <https://schema.org/archivedAt> ?copy }}"
+        ).rows
+        for (copy,) in found:
+            if not isinstance(copy, ox.NamedNode):
+                continue
+            text_ = archived_text(pub.settings, copy.value)
+            if text_ is not None:
+                texts[source] = text_
+    return texts
 
 
 def _known(pub: Publication, iri: str) -> bool:
