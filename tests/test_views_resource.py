@@ -449,3 +449,62 @@ def test_server_refuses_invalid_data(tmp_path: Path) -> None:
 
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_partner_page_reads_like_a_page_for_people(client: FlaskClient, settings: Settings) -> None:
+    html = client.get(
+        "/doc/organization/dom-kultury-polskiej-w-wilnie?lang=en", headers={"Accept": FIREFOX}
+    ).get_data(as_text=True)
+    # an opening sentence generated from the data
+    assert (
+        '<p class="summary">Partner of CKP since 2018 (letter of intent). '
+        "Based in Vilnius, Lithuania.</p>" in html
+    )
+    # the quoted words, marked inside the archived source text around them
+    assert "<mark>Domem Kultury Polskiej w Wilnie (Litwa)</mark>" in html
+    assert (
+        "W 2018 r. Centrum Kultury Podgórza podpisało listy intencyjne"
+        in html.split("<mark>Domem")[0]
+    )
+    # what refers to it: the partnership and the letter of intent
+    incoming = html.split('id="referrers"')[1]
+    assert 'href="/id/partnership/dom-kultury-polskiej-w-wilnie?lang=en"' in incoming
+    assert 'href="/id/letter-of-intent/dom-kultury-polskiej-w-wilnie?lang=en"' in incoming
+    polish = client.get(
+        "/doc/organization/dom-kultury-polskiej-w-wilnie",
+        headers={"Accept": FIREFOX, "Accept-Language": "pl"},
+    ).get_data(as_text=True)
+    assert (
+        '<p class="summary">Partner CKP od 2018 (list intencyjny). Siedziba: Wilno, Litwa.</p>'
+        in polish
+    )
+
+
+def test_external_identifiers_are_named_links(client: FlaskClient) -> None:
+    html = client.get("/doc/place/wilno?lang=en", headers={"Accept": FIREFOX}).get_data(
+        as_text=True
+    )
+    assert (
+        '<a class="external" href="http://www.wikidata.org/entity/Q216" rel="external">'
+        "Wikidata Q216</a>" in html
+    )
+    assert 'href="https://sws.geonames.org/593116/" rel="external">GeoNames 593116</a>' in html
+    assert "2 partners of CKP are here." in html
+    country = client.get("/doc/place/litwa?lang=en", headers={"Accept": FIREFOX}).get_data(
+        as_text=True
+    )
+    assert ">EU country: LTU</a>" in country
+    point = client.get("/doc/place/krakow?lang=en", headers={"Accept": FIREFOX}).get_data(
+        as_text=True
+    )
+    assert '<section class="part" id="geo">' in point and "<h3>geographic coordinates</h3>" in point
+
+
+def test_vocabulary_page_shows_where_each_term_is_used(client: FlaskClient) -> None:
+    html = client.get("/def/ckp?lang=en", headers={"Accept": FIREFOX}).get_data(as_text=True)
+    partnership = html.split('id="Partnership"')[1].split("</section>")[0]
+    assert "Used in the data: 6 instances." in partnership
+    assert 'href="/sparql?query=SELECT+%3Fthing' in partnership  # the instances, one click away
+    assert "Not used in the data." in html.split('id="cooperationFocus"')[1].split("</section>")[0]
+    schemes = html.split('id="schemes"')[1]
+    assert ">local network</a>" in schemes and ">ENCC member categories</a>" in schemes

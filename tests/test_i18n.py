@@ -1,0 +1,90 @@
+"""The message catalogue: complete, in step with the sources, and used the way gettext means."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from ckpld.conneg import LANGUAGES
+from ckpld.i18n import TRANSLATIONS, month_year, translate, translate_plural, when
+from ckpld.overview import Period
+from tests.conftest import ROOT
+
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "translate": (2,),
+    "translate_plural": (2, 3),
+}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def extracted() -> set[str | tuple[str, str]]:
+    """Every message id the templates and the package use (what `make messages` extracts)."""
+    method_map = [("ckpld/**.py", "python"), ("ckpld/templates/**.html", "jinja2")]
+    found: set[str | tuple[str, str]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def polish() -> dict[str | tuple[str, str], str | tuple[str, ...]]:
+    with (TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        catalog = read_po(file, locale="pl")
+    return {
+        (m.id if isinstance(m.id, str) else (m.id[0], m.id[1])): m.string
+        for m in catalog
+        if m.id and "fuzzy" not in m.flags
+    }
+
+
+def test_every_interface_string_has_a_polish_translation() -> None:
+    used, translated = extracted(), polish()
+    assert len(used) > 50  # the extraction itself works
+    missing = [m for m in used if not translated.get(m) or not all(translated[m])]
+    assert missing == []
+    assert sorted(map(str, set(translated) - used)) == []  # nothing obsolete
+
+
+def test_translations_keep_the_placeholders() -> None:
+    for message, translation in polish().items():
+        ids = [message] if isinstance(message, str) else list(message)
+        forms = [translation] if isinstance(translation, str) else list(translation)
+        wanted = {n for m in ids for n in PLACEHOLDER.findall(m)}
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) <= wanted, (message, form)
+            assert set(PLACEHOLDER.findall(form)) >= wanted - {"num"}, (message, form)
+
+
+def test_the_template_of_the_catalogue_is_in_step_with_the_sources() -> None:
+    with (TRANSLATIONS / "messages.pot").open("rb") as file:
+        template = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(file) if m.id}
+    assert template == extracted(), "run `make messages`"
+
+
+def test_translate_and_plural_rules() -> None:
+    assert translate("pl", "Partners") == "Partnerzy"
+    assert translate("en", "Partners") == "Partners"
+    assert translate("pl", "a text nobody wrote") == "a text nobody wrote"
+    singular = "%(when)s: %(num)d new partner"
+    plural = "%(when)s: %(num)d new partners"
+    forms = {n: translate_plural("pl", singular, plural, n, when="2019") for n in (1, 2, 5, 22)}
+    assert forms[1].startswith("2019: 1 ") and forms[2].startswith("2019: 2 ")
+    assert forms[1].endswith("nowy partner") and forms[5].endswith("nowych partnerów")
+    assert forms[2].endswith("nowych partnerów") and forms[22].startswith("2019: 22 ")
+    assert translate_plural("en", singular, plural, 1, when="2019") == "2019: 1 new partner"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("pl", "kwiecień 2019"), ("en", "April 2019")], ids=LANGUAGES
+)
+def test_months_are_named_in_the_page_language(lang: str, expected: str) -> None:
+    assert month_year(2019, 4, lang) == expected
+    assert when(Period(2019, 4), lang) == expected
+    assert when(Period(2018), lang) == "2018"  # a year stays a year

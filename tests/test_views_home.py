@@ -1,0 +1,155 @@
+"""The home page (cards, map, timeline), page safety headers, and HTML validity of every page."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import html5lib
+import pytest
+from flask.testing import FlaskClient
+
+from ckpld.app import CONTENT_SECURITY_POLICY
+from ckpld.config import Settings
+from ckpld.i18n import translate
+from ckpld.overview import overview
+from ckpld.sources import Dataset
+from ckpld.store.local import LocalStore
+from ckpld.timeline import events
+from tests.conftest import ROOT
+
+HTML = {"Accept": "text/html"}
+SVG = "{http://www.w3.org/2000/svg}"
+INTRO = (
+    "The foreign partner institutions of Centrum Kultury Podgórza, a municipal cultural centre "
+    "in Kraków, as Linked Open Data. Every fact comes from CKP's own web page and is shown with "
+    "the words it was taken from."
+)
+
+
+def page(client: FlaskClient, path: str, lang: str = "pl") -> ET.Element:
+    response = client.get(path, headers={**HTML, "Accept-Language": lang})
+    assert response.status_code == 200, path
+    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+
+
+def by_class(root: ET.Element, tag: str, name: str) -> list[ET.Element]:
+    return [e for e in root.iter(tag) if name in (e.get("class") or "").split()]
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_home_page_explains_the_dataset_in_the_page_language(
+    client: FlaskClient, lang: str
+) -> None:
+    root = page(client, "/", lang)
+    assert root.get("lang") == lang
+    lead = by_class(root, "p", "lead")[0]
+    assert lead.text == translate(lang, INTRO)
+    assert lang == "en" or lead.text != INTRO  # Polish is really Polish
+
+
+def test_one_card_per_partner_with_own_language_names(
+    client: FlaskClient, store: LocalStore, settings: Settings
+) -> None:
+    facts = overview(store, settings.publisher_iri)
+    cards = by_class(page(client, "/"), "li", "card")
+    assert len(cards) == len(facts.partners)
+    hrefs = [c.find("h3/a").get("href") for c in cards]  # type: ignore[union-attr]
+    assert hrefs == ["/" + p.iri[len(settings.base_iri) :] for p in facts.partners]
+    own = {s.get("lang") for c in cards for s in c.iter("span") if s.get("lang")}
+    assert {"lt", "sk", "hr"} <= own  # Lithuanian, Slovak and Croatian names, where known
+
+
+def test_map_has_one_marker_per_partner_city_and_a_dot_per_partner(
+    client: FlaskClient, store: LocalStore, settings: Settings
+) -> None:
+    facts = overview(store, settings.publisher_iri)
+    root = page(client, "/?lang=en")
+    (svg,) = [e for e in root.iter(SVG + "svg") if e.get("class") == "map"]
+    markers = [g for g in svg.iter(SVG + "g") if g.get("class") == "marker"]
+    cities = facts.cities()
+    assert [g.get("data-place") for g in markers] == [c.iri for c, _ in cities]
+    for marker, (_, partners) in zip(markers, cities, strict=True):
+        links = [a.get("href") for a in marker.iter(SVG + "a")]
+        assert links == [
+            "/" + p.iri[len(settings.base_iri) :] + "?lang=en" for p in partners
+        ]  # each dot opens its partner's page, in the chosen language
+    routes = [e for e in svg.iter(SVG + "line") if e.get("class") == "route"]
+    assert len(routes) == len(cities)
+    land = [g for g in svg.iter(SVG + "g") if g.get("class") == "land"]
+    assert land and len(list(land[0])) > 20  # country outlines, served with the page
+
+
+def test_timeline_has_one_event_per_relationship_event(
+    client: FlaskClient, store: LocalStore, settings: Settings
+) -> None:
+    found = events(overview(store, settings.publisher_iri))
+    root = page(client, "/")
+    (svg,) = [e for e in root.iter(SVG + "svg") if e.get("class") == "timeline"]
+    drawn = [g for g in svg.iter(SVG + "g") if "event" in (g.get("class") or "").split()]
+    assert len(drawn) == len(found)
+    assert [g.get("data-precision") for g in drawn] == [e.precision for e in found]
+    membership = drawn[-1]
+    assert membership.get("data-start") == "2019-04"
+    assert "kwiecień 2019 \u2013 wrzesień 2020" in "".join(membership.itertext())
+
+
+def test_pages_send_a_strict_content_security_policy_and_obey_it(client: FlaskClient) -> None:
+    response = client.get("/", headers=HTML)
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert (
+        "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+        and "default-src 'none'" in CONTENT_SECURITY_POLICY
+    )
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for path in ("/", "/doc/organization/encc", "/sparql", "/def/ckp"):
+        root = page(client, path)
+        for element in root.iter():
+            assert element.get("style") is None, (path, element.tag)
+            assert not any(name.startswith("on") for name in element.attrib), (path, element.tag)
+            for attribute in ("src",):
+                value = element.get(attribute)
+                assert value is None or value.startswith("/"), (path, value)  # nothing external
+        for script in root.iter("script"):
+            assert script.get("src") or script.get("type") in (
+                "application/ld+json",
+                "application/json",
+            )
+        for link in root.iter("link"):
+            if link.get("rel") in ("stylesheet", "icon"):
+                assert link.get("href", "").startswith("/")
+    data = client.get("/doc/organization/encc.ttl")
+    assert "Content-Security-Policy" not in data.headers  # pages only
+
+
+def every_page(settings: Settings, dataset: Dataset) -> list[str]:
+    things = {
+        "/" + t.value[len(settings.base_iri) :].split("#")[0]
+        for q in dataset.quads
+        for t in (q.subject, q.object)
+        if hasattr(t, "value") and t.value.startswith(settings.base_iri + "id/")
+    }
+    recipes = [f"/queries/{p.stem}" for p in sorted((ROOT / "queries").glob("*.rq"))]
+    return (
+        sorted(things)
+        + recipes
+        + ["/", "/def/ckp", "/sparql", "/queries", "/catalog", "/void", "/dumps/"]
+    )
+
+
+def test_every_page_is_valid_html5(
+    client: FlaskClient, settings: Settings, dataset: Dataset
+) -> None:
+    paths = every_page(settings, dataset)
+    assert len(paths) > 80
+    parser = html5lib.HTMLParser(strict=True)
+    for lang in ("pl", "en"):
+        for path in paths:
+            response = client.get(
+                path, headers={**HTML, "Accept-Language": lang}, follow_redirects=True
+            )
+            assert response.status_code == 200, path
+            assert response.mimetype == "text/html", path
+            parser.parse(response.get_data(as_text=True))  # raises at the first parse error
+    missing = client.get("/id/organization/nobody", headers=HTML)
+    assert missing.status_code == 404
+    parser.parse(missing.get_data(as_text=True))
