@@ -8,8 +8,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # Tools the test suite runs, as command:Debian-package (installed when the command is missing).
+# chromium: the browser tests (tests/e2e/test_browser.py) drive Debian's Chromium with Playwright;
+# Playwright never downloads a browser of its own (no `playwright install`).
 APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless sha256sum:coreutils \
-	gcc:gcc pg_config:libpq-dev virtuoso-t:virtuoso-opensource
+	gcc:gcc pg_config:libpq-dev virtuoso-t:virtuoso-opensource chromium:chromium
 # CKAN's DCAT harvester (ckanext-dcat's RDF parser) for the harvest tests, in an environment of its
 # own: CKAN pins its dependencies, which must not decide ckpld's. psycopg2 is built from source.
 CKAN_VENV ?= .venv-ckan
@@ -96,4 +98,4 @@ $(NPM_STAMP): package.json package-lock.json | system-node
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(CKAN_VENV) node_modules dumps .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(CKAN_VENV) node_modules dumps test-artifacts .pytest_cache .mypy_cache .ruff_cache .coverage
