@@ -13,6 +13,7 @@ from ckpld.config import Settings
 from ckpld.conneg import language, negotiate
 from ckpld.errors import CkpldError
 from ckpld.formats import HTML, PROBLEM
+from ckpld.policy import CONTENT_SECURITY_POLICY
 from ckpld.publication import publish
 from ckpld.response_cache import ResponseCache
 from ckpld.views import harvest, home, resource, sparql
@@ -22,13 +23,6 @@ logger = logging.getLogger("ckpld")
 ERROR_OFFERS = (PROBLEM, HTML)
 EXPOSED = (
     "ETag, Last-Modified, Link, Content-Location, Location, Vary, Content-Range, Accept-Ranges"
-)
-# Pages load nothing from elsewhere: scripts, styles, images and fonts come from ckpld itself,
-# and no inline script or style runs (JSON data blocks are not scripts and are not affected).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'"
 )
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"
 
@@ -104,8 +98,8 @@ def _problem(status: int, title: str, detail: str) -> Response:
 def _protect(response: Response) -> Response:
     """Headers that keep pages from loading or being framed by anything but this site."""
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    if response.mimetype == "text/html":  # a view may have set a policy of its own
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["Referrer-Policy"] = "same-origin"
     return response
 

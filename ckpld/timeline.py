@@ -14,9 +14,9 @@ from ckpld.overview import Membership, Overview, Partner, Period
 
 WIDTH = 800.0
 LEFT, RIGHT = 16.0, 16.0  # room for the first and last year's label
-AXIS_Y = 28.0  # the year labels sit above this line
-ROW = 58.0  # height of one event: its label and its bar
-BAR = 18.0
+AXIS_Y = 34.0  # the year labels sit above this line
+ROW = 66.0  # height of one event: its label (from the left edge, room for a phone's larger
+BAR = 18.0  # type) and below it its bar
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Bar:
     x: float
     y: float
     width: float
+    label_x: float
     label_y: float
 
 
@@ -92,7 +93,7 @@ def chart(found: Sequence[Event]) -> Chart:
     ticks = [Tick(y, x(y), x(y + 0.5)) for y in range(first, last + 1)]
     bars = []
     for row, e in enumerate(found):
-        top = AXIS_Y + 12 + row * ROW
+        top = AXIS_Y + row * ROW
         begin, end = e.start.start, (e.end or e.start).end
-        bars.append(Bar(e, x(begin), top + 22, round(x(end) - x(begin), 1), top + 14))
-    return Chart(ticks, bars, WIDTH, AXIS_Y + 12 + len(found) * ROW)
+        bars.append(Bar(e, x(begin), top + 34, round(x(end) - x(begin), 1), LEFT, top + 24))
+    return Chart(ticks, bars, WIDTH, AXIS_Y + len(found) * ROW)

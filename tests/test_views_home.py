@@ -8,10 +8,10 @@ import html5lib
 import pytest
 from flask.testing import FlaskClient
 
-from ckpld.app import CONTENT_SECURITY_POLICY
 from ckpld.config import Settings
 from ckpld.i18n import translate
 from ckpld.overview import overview
+from ckpld.policy import CONTENT_SECURITY_POLICY
 from ckpld.sources import Dataset
 from ckpld.store.local import LocalStore
 from ckpld.timeline import events

@@ -19,7 +19,20 @@
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: data.endpoint }]; } }
   });
   form.hidden = true;
+  // YASGUI leaves its endpoint field and CodeMirror's input without a name: give them one, in
+  // the page language, for every tab it draws.
+  function label() {
+    holder.querySelectorAll("input.autocomplete").forEach(function (field) {
+      field.setAttribute("aria-label", holder.getAttribute("data-label-endpoint"));
+    });
+    holder.querySelectorAll(".CodeMirror textarea").forEach(function (field) {
+      field.setAttribute("aria-label", holder.getAttribute("data-label-query"));
+    });
+  }
+  yasgui.on("tabAdd", function () { window.setTimeout(label, 0); });
+  yasgui.on("tabSelect", function () { window.setTimeout(label, 0); });
   yasgui.getTab().setQuery(fromLink || data.starter);
+  label();
   var examples = {};
   data.examples.forEach(function (example) { examples[example.name] = example; });
   document.querySelectorAll(".load-example").forEach(function (button) {
@@ -28,6 +41,7 @@
       var tab = yasgui.addTab(true);
       tab.setName(example.name);
       tab.setQuery(example.query);
+      label();
       holder.scrollIntoView();
     });
   });

@@ -20,6 +20,7 @@ from ckpld.formats import HTML, RDF_FORMATS, RESULTS_FORMATS, Format
 from ckpld.i18n import translate
 from ckpld.metadata import service_description
 from ckpld.pages import Labeller
+from ckpld.policy import EDITOR_STYLES, content_security_policy
 from ckpld.protocol import SparqlRequest, parse_request, url_params
 from ckpld.publication import Publication
 from ckpld.query_text import check, read
@@ -31,6 +32,7 @@ from ckpld.views.resource import publication
 bp = Blueprint("sparql", __name__)
 
 BOOLEAN_FORMATS = tuple(f for f in RESULTS_FORMATS if f.name in ("json", "xml"))
+EDITOR_POLICY = content_security_policy(EDITOR_STYLES)
 YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 OVERRIDES = ("_format", "format", "output", "_mediatype")
 MAX_CACHED_BODY = 1 << 20  # larger answers are sent but not kept in memory
@@ -189,7 +191,8 @@ def _service(pub: Publication) -> Response:
     if chosen is HTML:
         lang = _lang()
         rep = pub.cache.get(
-            ("editor", lang), lambda: _page(pub, _editor(pub, lang), f"editor-{lang}")
+            ("editor", lang),
+            lambda: _page(pub, _editor(pub, lang), f"editor-{lang}", EDITOR_POLICY),
         )
         return respond(rep, request, pub.settings.cache_max_age)
     # sd:endpoint must be the URL the client used (SPARQL 1.1 Service Description §5), and the
@@ -294,13 +297,14 @@ def _formats(result: QueryResult) -> tuple[Format, ...]:
     return BOOLEAN_FORMATS if result.kind == "boolean" else RESULTS_FORMATS
 
 
-def _page(pub: Publication, body: str, tag: str) -> Representation:
+def _page(pub: Publication, body: str, tag: str, policy: str | None = None) -> Representation:
     return Representation(
         body.encode(),
         media_type(HTML),
         f"{pub.etag_base}-{tag}",
         pub.modified,
         ("Accept", "Accept-Language"),
+        headers=(("Content-Security-Policy", policy),) if policy else (),
     )
 
 

@@ -251,6 +251,14 @@ def test_pages_are_valid_html5(live_server: LiveServer, tmp_path: Path) -> None:
         "dumps": ("/dumps/", "pl"),
         "distribution": ("/doc/dataset/instytucje-partnerskie/distribution/nt-gz", "en"),
         "not-found": ("/id/organization/nobody", "pl"),
+        "partner": ("/doc/organization/dom-kultury-polskiej-w-wilnie", "en"),
+        "partnership": ("/doc/partnership/centrum-kultury-travno", "pl"),
+        "letter": ("/doc/letter-of-intent/centrum-czasu-wolnego-w-koszycach", "en"),
+        "city": ("/doc/place/krakow", "en"),
+        "publisher": ("/doc/organization/centrum-kultury-podgorza", "pl"),
+        "query-editor": ("/sparql", "pl"),
+        "cookbook": ("/queries/", "en"),
+        "cookbook-answer": ("/queries/partners", "pl"),
     }
     files = []
     for name, (path, lang) in pages.items():
