@@ -19,7 +19,7 @@ CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test bench install install-test system-python system-node system-test system-headers clean
+.PHONY: run test bench messages screenshot install install-test system-python system-node system-test system-headers clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
@@ -41,6 +41,21 @@ bench: install-test $(VENV)/.installed-bench
 $(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
 	$(BIN)/pip install --quiet --editable . --group dev --group bench
 	touch $@
+
+# The interface in Polish: extract the message ids from the templates and the package into
+# ckpld/translations/messages.pot, and merge them into the Polish catalogue, whose new entries a
+# translator then fills in (tests/test_i18n.py fails while any is empty).
+MESSAGES := ckpld/translations
+messages: install-test
+	$(BIN)/pybabel --quiet extract -F $(MESSAGES)/babel.cfg -k translate:2 -k translate_plural:2,3 \
+		--no-location --sort-output --omit-header -o $(MESSAGES)/messages.pot .
+	$(BIN)/pybabel --quiet update -i $(MESSAGES)/messages.pot -d $(MESSAGES) -l pl --ignore-obsolete --no-fuzzy-matching \
+		--ignore-pot-creation-date
+
+# The README's picture of the home page, taken by the browser tests in headless Chromium.
+screenshot: install-test $(NPM_STAMP)
+	$(BIN)/pytest -q tests/e2e/test_browser.py -k "renders_and_is_screenshot"
+	cp test-artifacts/screenshots/home-en-1280.png docs/home.png
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
