@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ckpld import i18n
 from ckpld.config import Settings
-from ckpld.conneg import language, negotiate
+from ckpld.conneg import LANGUAGES, language, negotiate
 from ckpld.errors import CkpldError
 from ckpld.formats import HTML, PROBLEM
 from ckpld.policy import CONTENT_SECURITY_POLICY
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(harvest.bp)
+    app.context_processor(_kept_language)
     app.register_error_handler(CkpldError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -57,6 +58,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     # Repeated requests are answered from memory, before Flask (see ckpld.response_cache).
     app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)  # type: ignore[method-assign]
     return app
+
+
+def _kept_language() -> dict[str, str]:
+    """`keep`: what a page's own links append to stay in a language the reader chose (?lang=)."""
+    chosen = request.args.get("lang")
+    return {"keep": f"?lang={chosen}" if chosen in LANGUAGES else ""}
 
 
 def _domain_error(err: CkpldError) -> Response:
