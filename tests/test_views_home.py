@@ -153,3 +153,24 @@ def test_every_page_is_valid_html5(
     missing = client.get("/id/organization/nobody", headers=HTML)
     assert missing.status_code == 404
     parser.parse(missing.get_data(as_text=True))
+
+
+def test_a_chosen_language_is_kept_in_the_links(client: FlaskClient) -> None:
+    for path in ("/queries/", "/sparql", "/?lang=en"):
+        html = client.get(path + ("" if "?" in path else "?lang=en"), headers=HTML).get_data(
+            as_text=True
+        )
+        main = html.split('<main id="main"')[1]
+        local = [
+            href
+            for href in (part.split('"', 1)[0] for part in main.split('href="')[1:])
+            if href.startswith("/")
+            and not href.startswith(("/dumps/", "/def/shapes", "/static"))
+            and "."
+            not in href.rsplit("/", 1)[-1].split("?")[0]  # files and formats have no language
+        ]
+        assert local, path
+        assert all("lang=en" in href for href in local), (
+            path,
+            [h for h in local if "lang=en" not in h],
+        )
