@@ -83,7 +83,7 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         place, hash_, fragment = (local_path(settings.base_iri, iri) or iri).partition("#")
         return place + suffix + hash_ + fragment
 
-    facts = overview(pub.store, settings.publisher_iri)
+    facts = pub.cache.get(("overview",), lambda: overview(pub.store, pub.settings.publisher_iri))
     links = {
         "dataset": href(settings.dataset_iri),
         "vocabulary": "/def/ckp" + suffix,

@@ -262,7 +262,7 @@ def _html(
     page = resource_page(desc, labeller)
     page.quotes = with_context(page.quotes, _archived_texts(pub, page.quotes))
     page.referrers = referrers(incoming(pub.store, desc.topic), labeller)
-    facts = overview(pub.store, pub.settings.publisher_iri)
+    facts = pub.cache.get(("overview",), lambda: overview(pub.store, pub.settings.publisher_iri))
     vocabulary = desc.topic == pub.settings.base_iri + "def/ckp"
     formats = [
         (f.name, f"{path}.{f.suffix}", f.media_type) for f in offers if f.kind is not Kind.HTML
