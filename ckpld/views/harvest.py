@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file
 
 from ckpld.catalog import catalog_iri
-from ckpld.conneg import language, negotiate
+from ckpld.conneg import LANGUAGES, language, negotiate
 from ckpld.documents import Description, internal_query
 from ckpld.dumps import MANIFEST_FILE
 from ckpld.errors import NotAcceptableError, NotFoundError
@@ -55,7 +55,8 @@ def dumps() -> Response:
     if chosen is None:
         raise NotAcceptableError("the list of dumps is available as text/html, application/json")
     lang = language(request.headers.get("Accept-Language"), request.args.get("lang"))
-    key = ("dumps", chosen.name, lang)
+    kept = "-l" if request.args.get("lang") in LANGUAGES else ""  # links then carry ?lang=
+    key = ("dumps", chosen.name, lang, kept)
 
     def make() -> Representation:
         if chosen is HTML:
@@ -68,7 +69,7 @@ def dumps() -> Response:
             return Representation(
                 body,
                 media_type(HTML),
-                f"{pub.etag_base}-dumps-{lang}",
+                f"{pub.etag_base}-dumps-{lang}{kept}",
                 pub.modified,
                 ("Accept", "Accept-Language"),
             )

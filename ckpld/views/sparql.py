@@ -61,7 +61,7 @@ def cookbook() -> Response:
     pub = publication()
     lang = _lang()
     rep = pub.cache.get(
-        ("cookbook", lang),
+        ("cookbook", lang, _kept()),
         lambda: _page(
             pub,
             render_template(
@@ -69,7 +69,7 @@ def cookbook() -> Response:
                 lang=lang,
                 recipes=list(pub.cookbook.values()),
             ),
-            f"queries-{lang}",
+            f"queries-{lang}{_kept()}",
         ),
     )
     return respond(rep, request, pub.settings.cache_max_age)
@@ -135,7 +135,7 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
 
     # The answer depends only on the query and the data version: kept in memory whichever way
     # the query came (GET or POST), so a repeated query costs what a static file does.
-    key = ("sparql", path, _digest(sparql), chosen.name, lang)
+    key = ("sparql", path, _digest(sparql), chosen.name, lang, _kept() if lang else "")
     volatile = VOLATILE.search(sparql.query) is not None  # NOW(), RAND(): new at every run
     rep = (
         make()
@@ -175,7 +175,9 @@ def _represent(
     headers = [("X-SPARQL-MaxRows", str(settings.result_limit))]
     if result.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))
-    etag = f"{pub.etag_base}-q{_digest(sparql)[:16]}-{fmt.name}" + (f"-{lang}" if lang else "")
+    etag = f"{pub.etag_base}-q{_digest(sparql)[:16]}-{fmt.name}" + (
+        f"-{lang}{_kept()}" if lang else ""
+    )
     return Representation(
         body, media_type(fmt), etag, pub.modified, ("Accept",), headers=tuple(headers)
     )
@@ -191,8 +193,8 @@ def _service(pub: Publication) -> Response:
     if chosen is HTML:
         lang = _lang()
         rep = pub.cache.get(
-            ("editor", lang),
-            lambda: _page(pub, _editor(pub, lang), f"editor-{lang}", EDITOR_POLICY),
+            ("editor", lang, _kept()),
+            lambda: _page(pub, _editor(pub, lang), f"editor-{lang}{_kept()}", EDITOR_POLICY),
         )
         return respond(rep, request, pub.settings.cache_max_age)
     # sd:endpoint must be the URL the client used (SPARQL 1.1 Service Description §5), and the
@@ -316,6 +318,11 @@ def _override() -> str | None:
 def _lang() -> str:
     forced = request.args.get("lang")
     return language(request.headers.get("Accept-Language"), forced if forced in LANGUAGES else None)
+
+
+def _kept() -> str:
+    """ "-l" when the reader chose the language (?lang=): the page's links then carry it."""
+    return "-l" if request.args.get("lang") in LANGUAGES else ""
 
 
 def _digest(sparql: SparqlRequest) -> str:
