@@ -18,6 +18,7 @@ from typing import Any
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
@@ -71,6 +72,13 @@ def install(env: Environment) -> None:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _template_gettext, _template_ngettext, newstyle=True
     )
+    env.filters["number"] = _template_number
+
+
+@pass_context
+def _template_number(context: Context, value: int | float) -> str:
+    """A number as the page's language writes it: 96 448 in Polish, 96,448 in English."""
+    return format_decimal(value, locale=context.get("lang") or SOURCE_LANGUAGE)
 
 
 @pass_context

@@ -7,9 +7,10 @@ import re
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from jinja2 import Environment
 
 from ckpld.conneg import LANGUAGES
-from ckpld.i18n import TRANSLATIONS, month_year, translate, translate_plural, when
+from ckpld.i18n import TRANSLATIONS, install, month_year, translate, translate_plural, when
 from ckpld.overview import Period
 from tests.conftest import ROOT
 
@@ -88,3 +89,16 @@ def test_months_are_named_in_the_page_language(lang: str, expected: str) -> None
     assert month_year(2019, 4, lang) == expected
     assert when(Period(2019, 4), lang) == expected
     assert when(Period(2018), lang) == "2018"  # a year stays a year
+
+
+def test_templates_translate_and_write_numbers_in_the_page_language() -> None:
+    env = Environment(autoescape=True)
+    install(env)
+    template = env.from_string(
+        '{{ _("Partners") }} · {{ ngettext("%(num)d partner of CKP is here.", '
+        '"%(num)d partners of CKP are here.", n) }} · {{ size | number }}'
+    )
+    polish = template.render(lang="pl", n=2, size=96448)
+    assert polish == "Partnerzy · Tu mają siedzibę 2 partnerzy CKP. · 96\u00a0448"
+    english = template.render(lang="en", n=1, size=96448)
+    assert english == "Partners · 1 partner of CKP is here. · 96,448"
