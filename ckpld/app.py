@@ -9,20 +9,23 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ckpld import i18n
+from ckpld.access import RequestIds
 from ckpld.config import Settings
 from ckpld.conneg import LANGUAGES, language, negotiate
-from ckpld.errors import CkpldError
+from ckpld.errors import CkpldError, RateLimitedError
 from ckpld.formats import HTML, PROBLEM
 from ckpld.policy import CONTENT_SECURITY_POLICY
 from ckpld.publication import publish
+from ckpld.rate_limit import RETRY_AFTER, Buckets, RateLimit, WSGIApp
 from ckpld.response_cache import ResponseCache
-from ckpld.views import harvest, home, resource, sparql
+from ckpld.views import harvest, health, home, resource, sparql
 
 logger = logging.getLogger("ckpld")
 
 ERROR_OFFERS = (PROBLEM, HTML)
 EXPOSED = (
-    "ETag, Last-Modified, Link, Content-Location, Location, Vary, Content-Range, Accept-Ranges"
+    "ETag, Last-Modified, Link, Content-Location, Location, Vary, Content-Range, Accept-Ranges, "
+    "Retry-After, X-Request-Id, X-SPARQL-Truncated"
 )
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type, If-Modified-Since, If-None-Match"
 
@@ -49,15 +52,29 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(harvest.bp)
+    app.register_blueprint(health.bp)
     app.context_processor(_kept_language)
+    app.before_request(_rate_limited)
     app.register_error_handler(CkpldError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_cors)
     app.after_request(_protect)
-    # Repeated requests are answered from memory, before Flask (see ckpld.response_cache).
-    app.wsgi_app = ResponseCache(app.wsgi_app, settings.cache_entries)  # type: ignore[method-assign]
+    # Repeated requests are answered from memory, before Flask (see ckpld.response_cache);
+    # in front of that, the SPARQL rate limit and, outermost, request ids.
+    direct = app.wsgi_app
+    served: WSGIApp = ResponseCache(direct, settings.cache_entries)
+    if settings.sparql_rate_limit > 0:
+        served = RateLimit(served, direct, Buckets(settings.sparql_rate_limit))
+    app.wsgi_app = RequestIds(served)  # type: ignore[method-assign]
     return app
+
+
+def _rate_limited() -> None:
+    """Answer 429 to a request the rate limit stopped (ckpld.rate_limit marks it)."""
+    wait = request.environ.get(RETRY_AFTER)
+    if wait:
+        raise RateLimitedError(int(wait))
 
 
 def _kept_language() -> dict[str, str]:
@@ -67,7 +84,10 @@ def _kept_language() -> dict[str, str]:
 
 
 def _domain_error(err: CkpldError) -> Response:
-    return _problem(err.status, err.title, err.detail)
+    response = _problem(err.status, err.title, err.detail)
+    if isinstance(err, RateLimitedError):
+        response.headers["Retry-After"] = str(err.retry_after)
+    return response
 
 
 def _http_error(err: HTTPException) -> Response:

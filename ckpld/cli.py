@@ -139,6 +139,7 @@ def serve(
     """Validate the data and serve it over HTTP (gunicorn; --dev for development).
 
     Exit 1 without serving when the data does not validate; 2 when it cannot be loaded.
+    SIGHUP reloads the data: served once it validates, else the last valid data stays.
     """
     flags = {
         "host": host,
@@ -156,7 +157,8 @@ def serve(
     if dev:
         app.run(host=settings.host, port=settings.port, debug=True, use_reloader=True)
     else:
-        run_server(app, settings)
+        # SIGHUP: the data is read and validated anew; invalid data leaves the old one served
+        run_server(app, settings, rebuild=lambda: create_app(settings))
 
 
 @cli.command()

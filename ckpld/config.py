@@ -100,6 +100,17 @@ class Settings:
         default=100000,
         metadata={"help": "Longest SPARQL query accepted, in characters (longer: 413)."},
     )
+    sparql_rate_limit: int = field(
+        default=0,
+        metadata={
+            "help": "SPARQL answers (/sparql, /queries/) one client address may get per minute, "
+            "across all workers; more: 429 with Retry-After. 0: no limit."
+        },
+    )
+    max_requests: int = field(
+        default=20000,
+        metadata={"help": "Requests a worker serves before gunicorn replaces it (0: never)."},
+    )
     service_allowlist: tuple[str, ...] = field(
         default=(),
         metadata={"help": "Endpoints SPARQL SERVICE may call (comma-separated); empty: none."},

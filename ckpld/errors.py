@@ -118,3 +118,17 @@ class UpstreamError(CkpldError):
 
     status = 502
     title = "Bad Gateway"
+
+
+class RateLimitedError(CkpldError):
+    """A client asked for more SPARQL answers than the rate limit allows."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"too many SPARQL answers for one client: try again in {retry_after} s "
+            "(the server's sparql_rate_limit setting)"
+        )
+        self.retry_after = retry_after

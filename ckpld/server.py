@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from ckpld.access import AccessLog
 from ckpld.config import Settings
+from ckpld.errors import CkpldError
+
+logger = logging.getLogger("gunicorn.error")  # the master's log, next to gunicorn's own lines
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    """gunicorn serving one WSGI application, configured from a dictionary, not the command line."""
+    """gunicorn serving one WSGI application, configured from a dictionary, not the command line.
 
-    def __init__(self, application: Any, options: dict[str, Any]) -> None:
+    On SIGHUP gunicorn reloads: the master builds the application anew from the data (which is
+    validated again) and replaces its workers. If the new data cannot be served, the master keeps
+    the application it has and says why; the new workers serve the last valid version.
+    """
+
+    def __init__(
+        self,
+        application: Any,
+        options: dict[str, Any],
+        rebuild: Callable[[], Any] | None = None,
+    ) -> None:
         self.application = application
         self.options = options
+        self.rebuild = rebuild
         super().__init__()
 
     def load_config(self) -> None:
@@ -24,22 +41,57 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         return self.application
 
+    def reload(self) -> None:
+        super().reload()
+        if self.rebuild is None:
+            return
+        logger.info("ckpld: reloading the data")
+        try:
+            fresh = self.rebuild()
+        except CkpldError as err:
+            logger.error(
+                "ckpld: reload refused (%s), still serving the last valid data:\n%s",
+                err.title.lower(),
+                err.detail,
+            )
+            return
+        except Exception:  # a bug must not stop the server that is serving valid data
+            logger.exception("ckpld: reload failed, still serving the last valid data")
+            return
+        self.application = self.callable = fresh
+        published = getattr(fresh, "extensions", {}).get("ckpld")
+        logger.info(
+            "ckpld: reloaded, serving data version %s", getattr(published, "version_id", "?")
+        )
 
-def run(application: Any, settings: Settings) -> None:
-    """Serve `application` with gunicorn until stopped (SIGTERM or SIGINT stop it gracefully).
 
-    The application is built, and the data validated, once in the master process; the workers
-    are forked from it and share its memory until they write to it.
-    """
-    options = {
+def options_for(settings: Settings) -> dict[str, Any]:
+    """gunicorn's settings for ckpld: production defaults, bound where the settings say."""
+    return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
         "preload_app": True,
         "accesslog": "-",
         "errorlog": "-",
+        "logger_class": AccessLog,
         "proc_name": "ckpld",
         "graceful_timeout": 10,
+        # A worker silent this long is killed and replaced: longer than any query may run.
+        "timeout": int(settings.query_timeout) + 30,
+        # Workers are replaced after this many requests (spread out), so no leak can grow.
+        "max_requests": settings.max_requests,
+        "max_requests_jitter": settings.max_requests // 10,
+        "limit_request_line": 8190,  # gunicorn's default, stated: longer request lines get 414
         # gunicorn's runtime control socket is one fixed path per user: two servers would clash.
         "control_socket_disable": True,
     }
-    _Gunicorn(application, options).run()
+
+
+def run(application: Any, settings: Settings, rebuild: Callable[[], Any] | None = None) -> None:
+    """Serve `application` with gunicorn until stopped (SIGTERM or SIGINT stop it gracefully).
+
+    The application is built, and the data validated, once in the master process; the workers
+    are forked from it and share its memory until they write to it. SIGHUP calls `rebuild`
+    for a new application (see `_Gunicorn`).
+    """
+    _Gunicorn(application, options_for(settings), rebuild).run()

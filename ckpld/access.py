@@ -1,0 +1,93 @@
+"""Request ids, and the access log: one JSON line per request with its id, time and outcome."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+REQUEST_ID = "X-Request-Id"
+_GIVEN_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")  # a proxy's id is kept when it looks sane
+QUERY_SHOWN = 200  # characters of a query string the log keeps (its length is logged too)
+_ANSWERS = ("/sparql", "/queries/")
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class RequestIds:
+    """WSGI middleware: every request gets an id (the caller's `X-Request-Id` when it is sane,
+    else a new one), sent back in `X-Request-Id` and logged, so a report can be matched."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+        environ["ckpld.request_id"] = request_id
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            kept = [(k, v) for k, v in headers if k.lower() != "x-request-id"]
+            return start_response(status, [*kept, (REQUEST_ID, request_id)], exc_info)
+
+        return self.app(environ, start)
+
+
+def outcome(path: str, status: int, headers: dict[str, str]) -> str:
+    """What became of a request, in one word, for the log."""
+    if status == 429:
+        return "rate-limited"
+    if status == 503 and path.startswith(_ANSWERS):
+        return "timeout"
+    if status >= 500:
+        return "server-error"
+    if status >= 400:
+        return "client-error"
+    if status == 304:
+        return "not-modified"
+    if headers.get("x-sparql-truncated") == "true":
+        return "truncated"
+    return "ok"
+
+
+def entry(
+    environ: dict[str, Any], status: int, headers: dict[str, str], sent: int | None, took: float
+) -> dict[str, Any]:
+    """The log record of one request (the query string cut at QUERY_SHOWN characters)."""
+    query = environ.get("QUERY_STRING", "")
+    path = environ.get("PATH_INFO", "")
+    record: dict[str, Any] = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "request_id": headers.get("x-request-id") or environ.get("ckpld.request_id", ""),
+        "client": environ.get("REMOTE_ADDR", ""),
+        "method": environ.get("REQUEST_METHOD", ""),
+        "path": path,
+        "status": status,
+        "outcome": outcome(path, status, headers),
+        "duration_ms": round(took * 1000, 1),
+        "bytes": sent,
+        "user_agent": environ.get("HTTP_USER_AGENT", ""),
+    }
+    if query:
+        record["query"] = query[:QUERY_SHOWN] + ("…" if len(query) > QUERY_SHOWN else "")
+        record["query_length"] = len(query)
+    return record
+
+
+class AccessLog(Logger):  # type: ignore[misc]
+    """gunicorn's logger, writing each access as one JSON line (see `entry`)."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        headers = {str(k).lower(): str(v) for k, v in getattr(resp, "headers", [])}
+        sent = getattr(resp, "sent", None)
+        line = entry(environ, int(status), headers, sent, request_time.total_seconds())
+        self.access_log.info(json.dumps(line, ensure_ascii=False))
