@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Request, Response, render_template, request
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.utils import cached_property
 
 from ckpld import i18n
 from ckpld.access import RequestIds
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """
     settings = settings or Settings.load()
     app = Flask(__name__)
+    app.request_class = _Request
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings.cache_max_age
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     i18n.install(app.jinja_env)
@@ -55,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.context_processor(_kept_language)
     app.before_request(_rate_limited)
+    app.before_request(_utf8_parameters)
     app.register_error_handler(CkpldError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
@@ -75,6 +79,28 @@ def _rate_limited() -> None:
     wait = request.environ.get(RETRY_AFTER)
     if wait:
         raise RateLimitedError(int(wait))
+
+
+class _Request(Request):
+    """A request whose query string may hold raw bytes that are not UTF-8, as WSGI servers pass
+    them on: `_utf8_parameters` refuses it, and its `args` are empty (werkzeug's would raise) so
+    that the error page can still be made."""
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        try:
+            self.query_string.decode("utf-8")
+        except UnicodeDecodeError:
+            return self.parameter_storage_class()
+        return super().args
+
+
+def _utf8_parameters() -> None:
+    """A 400 for a query string that is not UTF-8 (percent-encoded bytes are the views' to read)."""
+    try:
+        request.query_string.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadRequest(f"the URL's parameters are not UTF-8 (byte {err.start})") from err
 
 
 def _kept_language() -> dict[str, str]:

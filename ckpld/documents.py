@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 
-from ckpld.errors import BadQueryError
+from ckpld.errors import BadQueryError, NotFoundError
 from ckpld.formats import Format
 from ckpld.namespaces import used
 from ckpld.store import QueryResult, Store
@@ -81,7 +81,7 @@ def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> li
         owned: For each IRI, the hash IRIs it owns (described with it).
 
     Raises:
-        BadQueryError: `topic` is not a valid IRI.
+        NotFoundError: `topic` is not a valid IRI (nothing can be published as it).
     """
     subjects = [_iri(topic), *(_iri(o) for o in owned.get(topic, ()))]
     own = _quads(store, subjects, ())
@@ -238,7 +238,7 @@ def _iri(value: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(value)
     except ValueError as err:
-        raise BadQueryError(f"not a valid IRI: {value!r}") from err
+        raise NotFoundError(f"nothing is published as {value!r}: it is not an IRI") from err
 
 
 def _iris(quads: Iterable[ox.Quad]) -> list[str]:

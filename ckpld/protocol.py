@@ -137,7 +137,10 @@ def _group(params: list[tuple[str, str]]) -> Mapping[str, list[str]]:
 
 
 def _graph(iri: str) -> str:
-    parts = urlsplit(iri)
-    if not parts.scheme or any(c in iri for c in '<>" {}|\\^`'):
+    try:
+        scheme = urlsplit(iri).scheme
+    except ValueError:  # an unbalanced "[" or "]" where the host is: not an IRI either
+        scheme = ""
+    if not scheme or any(c in iri for c in '<>" {}|\\^`'):
         raise BadQueryError(f"graph IRIs must be absolute IRIs, not {iri!r}")
     return iri

@@ -186,7 +186,12 @@ def archived_text(settings: Settings, iri: str) -> str | None:
     prefix = settings.base_iri + "source/"
     name = iri[len(prefix) :] if iri.startswith(prefix) else ""
     path = settings.source_dir / name
-    if not name or "/" in name or name.startswith(".") or not path.is_file():
+    if not name or "/" in name or name.startswith("."):
+        return None
+    try:
+        if not path.is_file():
+            return None
+    except OSError:  # a name too long for the file system
         return None
     return path.read_text(encoding="utf-8")
 

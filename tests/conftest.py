@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 
 from ckpld.app import create_app
 from ckpld.config import Settings
@@ -21,6 +22,17 @@ from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CKPLD_SHARED_DIR") or ROOT.parent / "shared")
+
+# Property-based tests (hypothesis). Under CI=true the examples are derandomized (the same ones on
+# every run, no example database), so a CI failure reproduces anywhere; elsewhere each run draws
+# new ones and remembers failures in .hypothesis/. HYPOTHESIS_PROFILE picks a profile ("thorough":
+# ten times the examples).
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 def shared_path(relative: str) -> Path:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
 
-from ckpld.conneg import alternates, language, negotiate, override_of
-from ckpld.formats import HTML, RDF_FORMATS, named
+from ckpld.conneg import LANGUAGES, alternates, language, negotiate, override_of
+from ckpld.formats import FORMATS, HTML, PROBLEM, RDF_FORMATS, RESULTS_FORMATS, Format, named
 
 DOCUMENT = (*RDF_FORMATS, HTML)
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -116,3 +118,158 @@ def test_alternates_list_every_other_format() -> None:
     assert len(links) == len(DOCUMENT) - 1
     assert '</doc/x.jsonld>; rel="alternate"; type="application/ld+json"' in links
     assert not any("text/turtle" in link for link in links)
+
+
+# Properties (hypothesis): negotiation is total over any header a client may send.
+
+OFFER_SETS = (
+    DOCUMENT,
+    RDF_FORMATS,
+    (*RESULTS_FORMATS, HTML),
+    (*[f for f in RESULTS_FORMATS if f.name in ("json", "xml")], HTML),
+    (PROBLEM, HTML),
+    (HTML, named("json")),
+    (HTML, *DOCUMENT),
+)
+KNOWN_MEDIA = sorted({m for f in FORMATS for m in f.media_types})
+RANGES = st.sampled_from(
+    [*KNOWN_MEDIA, "*/*", "text/*", "application/*", "image/png", "application/xml", "x/y"]
+)
+Q_TEXT = st.one_of(
+    st.sampled_from(["0", "0.0", "0.000", "1", "1.0", "0.001", "0.5", "0.999", "-0"]),
+    st.sampled_from(["1e400", "-1", "nan", "inf", "1.5", "2", "0x1", "", "q", "\uff11"]),
+    st.floats(min_value=0, max_value=1).map(lambda q: f"{q:.3f}"),
+)
+# Anything: control characters, non-ASCII, separators in odd places, very long headers.
+GARBAGE = st.one_of(
+    st.text(),
+    st.text(alphabet=st.sampled_from(list(',;=/*"\\ \tq0.1eab+-')), max_size=200),
+    st.lists(
+        st.tuples(RANGES, Q_TEXT, st.sampled_from(["", "; charset=utf-8", ';p="a,b"', ";;", " "])),
+        max_size=300,
+    ).map(lambda items: ",".join(f"{m};q={q}{extra}" for m, q, extra in items)),
+    st.builds(lambda m, n: ", ".join([m] * n), RANGES, st.integers(1, 2000)),
+)
+
+
+def _well_formed(ranges: list[tuple[str, float]]) -> str:
+    return ", ".join(f"{media};q={q:.3f}" for media, q in ranges)
+
+
+def _model(fmt: Format, ranges: list[tuple[str, float]]) -> float:
+    """How much a client wants `fmt`, by the README's rule: exact type, else type/*, else */*."""
+    for covers in (
+        lambda media: media in fmt.media_types,
+        lambda media: media in {m.split("/")[0] + "/*" for m in fmt.media_types},
+        lambda media: media == "*/*",
+    ):
+        found = [round(q, 3) for media, q in ranges if covers(media)]
+        if found:
+            return max(found)
+    return 0.0
+
+
+WELL_FORMED = st.lists(st.tuples(RANGES, st.sampled_from([0.0, 0.001, 0.3, 0.5, 0.9, 1.0])))
+
+
+@given(accept=st.none() | GARBAGE, offers=st.sampled_from(OFFER_SETS))
+@example(accept="text/turtle;q=1e400, */*;q=nan", offers=DOCUMENT)
+@example(accept="\x00\u0142\ud7ff;q=0\r\n,", offers=DOCUMENT)
+def test_negotiate_is_total(accept: str | None, offers: tuple[Format, ...]) -> None:
+    chosen = negotiate(accept, offers)
+    assert chosen is None or any(chosen is f for f in offers)
+
+
+@given(ranges=WELL_FORMED, offers=st.sampled_from(OFFER_SETS))
+def test_negotiate_follows_the_most_specific_range(
+    ranges: list[tuple[str, float]], offers: tuple[Format, ...]
+) -> None:
+    chosen = negotiate(_well_formed(ranges), offers) if ranges else None
+    wanted = [_model(f, ranges) for f in offers]
+    if not ranges or max(wanted) == 0:
+        assert chosen is None or not ranges
+        return
+    assert chosen is not None
+    best = max(wanted)
+    assert _model(chosen, ranges) == best
+    assert chosen is offers[wanted.index(best)]  # ties: the server's order
+
+
+@given(
+    others=WELL_FORMED,
+    offers=st.sampled_from(OFFER_SETS),
+    data=st.data(),
+)
+def test_q_zero_refuses_a_format(
+    others: list[tuple[str, float]], offers: tuple[Format, ...], data: st.DataObject
+) -> None:
+    refused = data.draw(st.sampled_from(offers))
+    refusals = data.draw(
+        st.lists(st.sampled_from(refused.media_types), min_size=1, unique=True), label="refusals"
+    )
+    spelled = [data.draw(st.sampled_from([m, m.upper(), f"{m} ", f"{m};a=b"])) for m in refusals]
+    items = [f"{m};q={q:.3f}" for m, q in others if m not in refused.media_types]
+    for text in spelled:
+        items.insert(data.draw(st.integers(0, len(items))), f"{text};q=0")
+    assert negotiate(", ".join(items), offers) is not refused
+
+
+@given(
+    accept=st.none() | GARBAGE,
+    offers=st.sampled_from(OFFER_SETS),
+    data=st.data(),
+)
+def test_an_override_beats_any_accept(
+    accept: str | None, offers: tuple[Format, ...], data: st.DataObject
+) -> None:
+    wanted = data.draw(st.sampled_from([f for f in offers if f.suffix]))
+    token = data.draw(
+        st.sampled_from([wanted.name, wanted.suffix, *wanted.also, *wanted.media_types])
+    )
+    spellings = [token, token.upper(), f" {token} "]
+    if token in wanted.media_types:  # parameters belong to media types only
+        spellings += [f"{token}; charset=utf-8", f"{token};q=1,x/y"]
+    spelling = data.draw(st.sampled_from(spellings))
+    claimants = [
+        f for f in offers if token in (f.name, f.suffix, *f.also) or token in f.media_types
+    ]
+    chosen = negotiate(accept, offers, spelling)
+    assert chosen is claimants[0]  # the first offered format the name stands for
+    assert negotiate(None, offers, spelling) is chosen  # Accept plays no part
+
+
+@given(accept=st.none() | GARBAGE, override=st.text(), offers=st.sampled_from(OFFER_SETS))
+@example(accept="text/html", override="", offers=DOCUMENT)
+@example(accept="*/*", override="nonsense,,;", offers=DOCUMENT)
+def test_an_override_naming_nothing_offered_gives_none(
+    accept: str | None, override: str, offers: tuple[Format, ...]
+) -> None:
+    items = [i.strip() for i in override.lower().split(",")]
+    assume(
+        not any(
+            i in (f.name, f.suffix, *f.also) or i.split(";")[0].strip() in f.media_types
+            for i in items
+            for f in offers
+        )
+    )
+    assert negotiate(accept, offers, override) is None
+
+
+LANGUAGE_TAGS = st.sampled_from(["pl", "en", "PL", "en-GB", "pl-PL", "de", "*", "x-klingon", ""])
+
+
+@given(
+    header=st.none()
+    | st.text()
+    | st.lists(st.tuples(LANGUAGE_TAGS, Q_TEXT)).map(
+        lambda tags: ",".join(f"{t};q={q}" for t, q in tags)
+    ),
+    forced=st.none() | st.text() | LANGUAGE_TAGS,
+)
+@example(header="pl;q=nan, en;q=0", forced=None)
+@example(header="\u0142\x00;q=1e400", forced="\ud7ff")
+def test_language_is_always_one_we_have(header: str | None, forced: str | None) -> None:
+    chosen = language(header, forced)
+    assert chosen in LANGUAGES
+    if forced in LANGUAGES:
+        assert chosen == forced

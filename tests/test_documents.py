@@ -12,7 +12,7 @@ import pytest
 
 from ckpld.config import Settings
 from ckpld.documents import describe, document_metadata, graph_quads, render
-from ckpld.errors import BadQueryError
+from ckpld.errors import NotFoundError
 from ckpld.formats import RDF_FORMATS
 from ckpld.publication import Publication, publish
 from tests.conftest import ROOT
@@ -47,7 +47,7 @@ def test_description_has_parts_sources_and_labels(
 
 
 def test_invalid_iris_are_refused_not_injected(publication: Publication) -> None:
-    with pytest.raises(BadQueryError):
+    with pytest.raises(NotFoundError, match="not an IRI"):  # nothing is published as one
         describe(publication.store, "https://x/> } ; DROP ALL ; <", publication.owned)
 
 

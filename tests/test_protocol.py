@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from functools import partial
+from urllib.parse import quote, quote_plus
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from ckpld.errors import (
     BadQueryError,
+    CkpldError,
     ForbiddenQueryError,
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
 )
-from ckpld.protocol import FORM, SparqlRequest, parse_request
+from ckpld.protocol import DIRECT, FORM, SparqlRequest, parse_request, url_params
+from tests.hostile import BAD_BYTES, PARAMETER_NAMES, PARAMETER_VALUES, query_strings
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
 
@@ -241,3 +246,84 @@ def test_refused(
 ) -> None:
     with pytest.raises(error, match=message):
         parse_request(method, content_type, query_string, body, 1000)
+
+
+# Properties (hypothesis): any query string, form or body parses or is refused with a message.
+
+CONTENT_TYPES = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            FORM,
+            f"{FORM}; charset=UTF-8",
+            f"{FORM}; charset=latin-1",
+            DIRECT,
+            f"{DIRECT}; charset=utf-16",
+            "application/sparql-update",
+            "text/plain",
+            "multipart/form-data; boundary=x",
+            "",
+            ";",
+            'application/sparql-query; charset="',
+        ]
+    ),
+    st.text(max_size=40),
+)
+
+
+def _parse_or_refuse(
+    method: str, content_type: str | None, query_string: bytes, body: bytes, limit: int = 1000
+) -> SparqlRequest | CkpldError:
+    try:
+        return parse_request(method, content_type, query_string, body, limit)
+    except CkpldError as err:
+        assert 400 <= err.status < 500
+        assert err.detail.strip()
+        return err
+
+
+@given(
+    method=st.sampled_from(["GET", "POST"]),
+    content_type=CONTENT_TYPES,
+    query_string=query_strings(),
+    body=query_strings() | st.binary(max_size=64),
+)
+@example("GET", None, b"query=ASK%7B%7D&default-graph-uri=http://%5B", b"")  # was a 500
+@example("GET", None, b"query=ASK%7B%7D&named-graph-uri=http://[::1", b"")  # was a 500
+@example("POST", FORM, b"", b"query=ASK%7B%7D&default-graph-uri=http%3A%2F%2F%5B")  # was a 500
+@example("GET", None, b"query=%c0%af&query=\xff", b"")
+def test_any_request_parses_or_is_refused_with_a_message(
+    method: str, content_type: str | None, query_string: bytes, body: bytes
+) -> None:
+    _parse_or_refuse(method, content_type, query_string, body)
+
+
+@given(pairs=st.lists(st.tuples(PARAMETER_NAMES, PARAMETER_VALUES), max_size=8), plus=st.booleans())
+def test_parsed_requests_carry_exactly_what_was_sent(
+    pairs: list[tuple[str, str]], plus: bool
+) -> None:
+    encode = quote_plus if plus else partial(quote, safe="")
+    sent = "&".join(f"{encode(n)}={encode(v)}" for n, v in pairs).encode()
+    outcome = _parse_or_refuse("GET", None, sent, b"")
+    by_name: dict[str, list[str]] = {}
+    for name, value in pairs:
+        by_name.setdefault(name, []).append(value)
+    queries = by_name.get("query", [])
+    graphs = by_name.get("default-graph-uri", []) + by_name.get("named-graph-uri", [])
+    if any(n in by_name for n in ("update", "using-graph-uri", "using-named-graph-uri")):
+        assert isinstance(outcome, ForbiddenQueryError)
+    elif len(queries) > 1:
+        assert isinstance(outcome, BadQueryError)
+    elif isinstance(outcome, SparqlRequest):
+        assert outcome.query == (queries[0] if queries else None)
+        assert outcome.default_graphs == tuple(by_name.get("default-graph-uri", []))
+        assert outcome.named_graphs == tuple(by_name.get("named-graph-uri", []))
+    else:  # refused for a reason the request has: a graph IRI, or a query too long
+        assert isinstance(outcome, BadQueryError | PayloadTooLargeError)
+        assert graphs or any(len(q) > 1000 for q in queries)
+
+
+@given(query_string=query_strings(), bad=BAD_BYTES)
+def test_parameters_that_are_not_utf8_are_refused(query_string: bytes, bad: bytes) -> None:
+    with pytest.raises(BadQueryError, match="not UTF-8"):
+        url_params(query_string + b"&lang=" + bad)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -53,8 +53,8 @@ def thing(rest: str) -> WerkzeugResponse:
     if not _known(pub, pub.settings.base_iri + THING + stem):
         raise NotFoundError(f"nothing is published as {pub.settings.base_iri}{THING}{stem}")
     target = "/" + DOCUMENT + rest
-    if request.query_string:
-        target += "?" + request.query_string.decode("latin-1")
+    if request.query_string:  # kept byte for byte; what may not stand in a URL percent-encoded
+        target += "?" + quote(request.query_string, safe="/?:@!$&'()*+,;=%")
     response = redirect(target, code=303)
     response.headers["Cache-Control"] = f"public, max-age={pub.settings.cache_max_age}"
     return response
