@@ -20,7 +20,7 @@ from ckpld.policy import CONTENT_SECURITY_POLICY
 from ckpld.publication import publish
 from ckpld.rate_limit import RETRY_AFTER, Buckets, RateLimit, WSGIApp
 from ckpld.response_cache import ResponseCache
-from ckpld.views import harvest, health, home, resource, sparql
+from ckpld.views import harvest, health, home, openapi, resource, sparql
 
 logger = logging.getLogger("ckpld")
 
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(harvest.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
     app.context_processor(_kept_language)
     app.before_request(_rate_limited)
     app.before_request(_utf8_parameters)
@@ -117,7 +118,11 @@ def _domain_error(err: CkpldError) -> Response:
 
 
 def _http_error(err: HTTPException) -> Response:
-    return _problem(err.code or 500, err.name, err.description or err.name)
+    response = _problem(err.code or 500, err.name, err.description or err.name)
+    for name, value in err.get_headers():  # Allow on a 405, Content-Range on a 416
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected_error(err: Exception) -> Response:
