@@ -10,8 +10,9 @@ BIN := $(VENV)/bin
 # Tools the test suite runs, as command:Debian-package (installed when the command is missing).
 # chromium: the browser tests (tests/e2e/test_browser.py) drive Debian's Chromium with Playwright;
 # Playwright never downloads a browser of its own (no `playwright install`).
+# wrk: the load test (tests/e2e/test_load.py, and `make load`).
 APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless sha256sum:coreutils \
-	gcc:gcc pg_config:libpq-dev virtuoso-t:virtuoso-opensource chromium:chromium
+	gcc:gcc pg_config:libpq-dev virtuoso-t:virtuoso-opensource chromium:chromium wrk:wrk
 # CKAN's DCAT harvester (ckanext-dcat's RDF parser) for the harvest tests, in an environment of its
 # own: CKAN pins its dependencies, which must not decide ckpld's. psycopg2 is built from source.
 CKAN_VENV ?= .venv-ckan
@@ -19,7 +20,7 @@ CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test bench messages screenshot install install-test system-python system-node system-test system-headers clean
+.PHONY: run test bench load messages screenshot install install-test system-python system-node system-test system-headers clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
@@ -37,6 +38,12 @@ BENCH_SCALES ?= 1e3,1e5,1e6
 bench: install-test $(VENV)/.installed-bench
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
+
+# The load test (not part of `make test`, which runs a 10-second version): at most a minute of
+# mixed traffic and runaway queries on 127.0.0.1; figures in bench/LOAD.md.
+LOAD_SECONDS ?= 40
+load: install-test
+	$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS)
 
 $(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
 	$(BIN)/pip install --quiet --editable . --group dev --group bench

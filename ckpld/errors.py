@@ -85,6 +85,13 @@ class QueryTimeoutError(CkpldError):
     title = "Query timed out"
 
 
+class QueryMemoryError(CkpldError):
+    """A query needed more memory than a query may use, and was stopped; nothing partial is sent."""
+
+    status = 503
+    title = "Query used too much memory"
+
+
 class NotFoundError(CkpldError):
     """Nothing is published at this address."""
 

@@ -30,21 +30,35 @@ UPDATE_WORDS = (
     "WITH",
 )
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
-  | (?P<string>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<variable>[?$][\w\u00b7\u00c0-\uffff]+)
-  | (?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\u00b7\u00c0-\uffff-]*)?:
-              (?:[\w:%\u00b7\u00c0-\uffff-]|\\.|\.(?=[\w:%]))*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+# The lexical units, in the order they are tried at each position. A prefixed name's prefix is a
+# run of name characters (`_NAME_RUN`) followed by ':'; `_PLAIN` is `_TOKEN` without prefixed names.
+_UNITS = (
+    r"(?P<space>\s+)",
+    r"(?P<comment>\#[^\n\r]*)",
+    r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)""",
+    r"""(?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')""",
+    r"""(?P<string>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')""",
+    r"(?P<variable>[?$][\w\u00b7\u00c0-\uffff]+)",
+    r"""(?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\u00b7\u00c0-\uffff-]*)?:
+              (?:[\w:%\u00b7\u00c0-\uffff-]|\\.|\.(?=[\w:%]))*)""",
+    r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    r"(?P<other>.)",
 )
+_TOKEN = re.compile("|".join(_UNITS), re.VERBOSE | re.DOTALL)
+_PLAIN = re.compile("|".join(u for u in _UNITS if "<pname>" not in u), re.VERBOSE | re.DOTALL)
+_NAME_RUN = re.compile(r"[A-Za-z\u00c0-\uffff][\w.\u00b7\u00c0-\uffff-]*")
+# A quoted string's opening and body, up to where its closing quote has to be (for each quote).
+_QUOTED = {
+    quote: (
+        (
+            "long",
+            re.compile(rf"{quote * 3}(?:[^{quote}\\]|\\.|{quote}(?!{quote * 2}))*", re.DOTALL),
+            quote * 3,
+        ),
+        ("string", re.compile(rf"{quote}(?:[^{quote}\\\n\r]|\\.)*", re.DOTALL), quote),
+    )
+    for quote in "\"'"
+}
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -113,10 +127,46 @@ def unescape(text: str) -> str:
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
+    """The tokens of `text` but spaces and comments, as `_TOKEN` finds them, in linear time.
+
+    Two units can scan far ahead and then fail: a run of name characters with no ':' after it
+    (taken for a prefixed name's prefix), and a string whose closing quote never comes. Tried
+    again at each position of a long line, that would take time quadratic in its length (a
+    100,000-character query for minutes). Both failures are remembered instead: no prefixed name
+    starts inside a run known to end without ':', and no string of a kind starts before the point
+    where a failed one of that kind stopped (any quote of that kind before that point was escaped,
+    so a string opened there meets the same text and fails the same way).
+    """
+    pos, end = 0, len(text)
+    run_end, run_colon = 0, False  # the run of name characters around `pos`, if known
+    hopeless: dict[str, int] = {}  # string kind -> no string of that kind opens before this
+    while pos < end:
+        if text[pos] in "\"'":
+            kind, stop = _quoted(text, pos, hopeless)
+        else:
+            if pos >= run_end and (run := _NAME_RUN.match(text, pos)) is not None:
+                run_end = run.end()
+                run_colon = text.startswith(":", run_end)
+            pattern = _PLAIN if pos < run_end and not run_colon else _TOKEN
+            match = pattern.match(text, pos)
+            assert match is not None  # `other` matches any character
+            kind, stop = match.lastgroup or "other", match.end()
         if kind not in ("space", "comment"):
-            yield kind, match.group()
+            yield kind, text[pos:stop]
+        pos = stop
+
+
+def _quoted(text: str, pos: int, hopeless: dict[str, int]) -> tuple[str, int]:
+    """The unit at a quote: a long string, a string, or the quote alone (unclosed)."""
+    for kind, body, opening in _QUOTED[text[pos]]:
+        if pos < hopeless.get(opening, 0) or not text.startswith(opening, pos):
+            continue
+        reach = body.match(text, pos)
+        assert reach is not None
+        if text.startswith(opening, reach.end()):
+            return kind, reach.end() + len(opening)
+        hopeless[opening] = reach.end()
+    return "other", pos + 1
 
 
 def _read(text: str, base: str) -> QueryText:
@@ -129,7 +179,7 @@ def _read(text: str, base: str) -> QueryText:
     graphs: dict[bool, list[str | None]] = {False: [], True: []}
     for i, (kind, value) in enumerate(tokens):
         upper = value.upper() if kind == "word" else ""
-        following = tokens[i + 1 :]
+        following = tokens[i + 1 : i + 4]  # what the keywords below look at: at most 3 tokens
         if upper == "BASE" and following and following[0][0] == "iri":
             base = urljoin(base, following[0][1][1:-1])
         elif upper == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pyoxigraph as ox
 import pytest
 
-from ckpld.errors import BadQueryError, QueryTimeoutError
+from ckpld.errors import BadQueryError, QueryMemoryError, QueryTimeoutError
 from ckpld.store.isolation import QueryRunner
 from ckpld.store.local import LocalStore
 
@@ -86,3 +87,49 @@ def test_a_process_never_uses_a_child_it_did_not_start() -> None:
 def test_own_queries_run_in_process(store: LocalStore) -> None:
     store.query("ASK {}")
     assert store._runner._pid == 0  # no child was needed
+
+
+def doubled(times: int, select: str = "(STRLEN(?v{n}) AS ?n)") -> str:
+    """A query making the string 'ab' doubled `times` times (2 ** (times + 1) characters)."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(times))
+    return f"SELECT {select.format(n=times)} WHERE {{ BIND('ab' AS ?v0) {binds} }}"
+
+
+def test_a_query_wanting_too_much_memory_is_stopped(store: LocalStore) -> None:
+    # 33 doublings: a 16 GiB string, asked for in 700 characters.
+    assert store.query(doubled(20), timeout=60).rows[0][0].value == str(2**21)
+    child = store._runner._pid
+    with pytest.raises(QueryMemoryError, match="more than 1 GiB of memory"):
+        store.query(doubled(33), timeout=60)
+    assert not alive(child)
+    assert store.query("ASK { ?s ?p ?o }", timeout=10).boolean is True  # a new child
+
+
+def test_an_answer_too_large_to_hand_over_is_refused(store: LocalStore) -> None:
+    with pytest.raises(QueryMemoryError, match="the answer is 128 MiB, more than the 64 MiB"):
+        store.query(doubled(26, "?v{n}"), timeout=60)
+    assert store.query("ASK { ?s ?p ?o }", timeout=10).boolean is True
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["ASK " + "{" * 5000 + "}" * 5000, "ASK { FILTER(" + "!" * 20000 + "true) }"],
+    ids=["groups", "negations"],
+)
+def test_a_query_that_crashes_the_engine_is_a_bad_query(store: LocalStore, query: str) -> None:
+    # The engine's stack overflows (SIGSEGV): the query process dies, the worker does not.
+    store.query("ASK {}", timeout=10)
+    child = store._runner._pid
+    with pytest.raises(BadQueryError, match=r"crashed on this query \(SIGSEGV\).*too deeply"):
+        store.query(query, timeout=10)
+    assert not alive(child)
+    assert store.query("ASK { ?s ?p ?o }", timeout=10).boolean is True
+
+
+def test_a_child_killed_between_queries_is_replaced(store: LocalStore) -> None:
+    store.query("ASK {}", timeout=10)
+    child = store._runner._pid
+    os.kill(child, signal.SIGKILL)  # the kernel's OOM killer, an operator
+    time.sleep(0.1)
+    assert store.query("ASK { ?s ?p ?o }", timeout=10).boolean is True
+    assert store._runner._pid != child

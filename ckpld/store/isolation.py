@@ -3,14 +3,23 @@
 pyoxigraph cannot cancel a running query, and abandoning a thread would leave it computing. So
 each process that serves queries forks one child (sharing the store copy-on-write), hands it
 queries over a pipe and waits at most the timeout; a child that is late is killed and replaced.
+The child may use at most `QUERY_MEMORY` bytes more than it started with: a query that wants
+more (a sort of a cross product, a string doubled thirty times) is stopped before it takes the
+machine's memory. A child that dies during a query (the engine's stack overflows on queries
+nested thousands of levels deep; an allocation beyond the limit aborts it) is replaced, and the
+query answered with an error that says so. Answers larger than `QUERY_ANSWER` are not handed
+over: the parent, which writes them out, holds and formats at most that much.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import os
 import pickle
+import re
+import resource
 import select
 import signal
 import struct
@@ -18,10 +27,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ckpld.errors import BadQueryError, CkpldError, QueryTimeoutError
+from ckpld.errors import BadQueryError, CkpldError, QueryMemoryError, QueryTimeoutError
 
 _HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
+QUERY_MEMORY = 1 << 30  # bytes of memory a query may allocate (beyond what its process shares)
+QUERY_ANSWER = 64 << 20  # largest answer (pickled) the child hands its parent, which writes it out
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 30):g} GiB" if count >= 1 << 30 else f"{count / (1 << 20):.0f} MiB"
 
 
 class QueryRunner:
@@ -40,7 +55,9 @@ class QueryRunner:
 
         Raises:
             QueryTimeoutError: no answer within `timeout` seconds (the child was killed).
-            BadQueryError: the child found the query malformed or impossible to run.
+            QueryMemoryError: the query needed more than `QUERY_MEMORY` bytes (the child stopped).
+            BadQueryError: the child found the query malformed or impossible to run, or crashed
+                on it.
         """
         with self._lock:
             self._ensure_child()
@@ -54,9 +71,16 @@ class QueryRunner:
                         "narrow it down (LIMIT, more specific patterns) and try again"
                     )
                 outcome, value = _receive(self._from_child)
-            except (OSError, EOFError) as err:
+            except (OSError, EOFError) as err:  # the child died: how says why
+                raise _death(self._kill(), err) from err
+            if outcome == "memory":  # the next query gets a new child, with all its memory
                 self._kill()
-                raise RuntimeError(f"the query process failed: {err}") from err
+                raise QueryMemoryError(_TOO_MUCH)
+        if outcome == "large":
+            raise QueryMemoryError(
+                f"the answer is {_size(value)}, more than the {_size(QUERY_ANSWER)} this "
+                "server sends; ask for less (LIMIT, fewer or shorter values)"
+            )
         if outcome == "bad":
             raise BadQueryError(value)
         if outcome == "error":
@@ -70,7 +94,12 @@ class QueryRunner:
 
     def _ensure_child(self) -> None:
         if self._pid and self._owner == os.getpid():
-            return
+            try:
+                if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
+                    return  # alive and ours
+            except ChildProcessError:
+                pass
+            self._forget()  # it died between queries (killed from outside): start another
         self._pid = 0  # a child of another process (before a fork) is not ours to use
         child_in, parent_out = os.pipe()
         parent_in, child_out = os.pipe()
@@ -84,17 +113,44 @@ class QueryRunner:
         self._pid, self._owner = pid, os.getpid()
         self._to_child, self._from_child = parent_out, parent_in
 
-    def _kill(self) -> None:
+    def _kill(self) -> int | None:
+        """Kill and reap the child; its wait status (None: none, or already reaped)."""
         if not self._pid or self._owner != os.getpid():
-            return
+            return None
+        status = None
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)
+            os.kill(self._pid, signal.SIGKILL)  # a child that already exited keeps its status
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(self._pid, 0)
+            status = os.waitpid(self._pid, 0)[1]
+        self._forget()
+        return status
+
+    def _forget(self) -> None:
+        """Close the pipes to a child that is gone (reaped: its pid may be another's now)."""
         for fd in (self._to_child, self._from_child):
             with contextlib.suppress(OSError):
                 os.close(fd)
         self._pid = 0
+
+
+_TOO_MUCH = (
+    f"the query needed more than {_size(QUERY_MEMORY)} of memory and was stopped; narrow it "
+    "down (LIMIT, more specific patterns, no ORDER BY or GROUP BY over everything) and try again"
+)
+
+
+def _death(status: int | None, err: Exception) -> Exception:
+    """The error for a child that died during a query, from its wait status."""
+    number = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else 0
+    if number == signal.SIGABRT:  # how the engine (Rust) ends when an allocation fails
+        return QueryMemoryError(_TOO_MUCH)
+    if number in (signal.SIGSEGV, signal.SIGBUS):  # its stack overflowed (or worse)
+        return BadQueryError(
+            f"the query engine crashed on this query ({signal.Signals(number).name}), as it does "
+            "on queries nested too deeply (thousands of nested groups, brackets, operators or "
+            "UNIONs); write it with less nesting"
+        )
+    return RuntimeError(f"the query process failed: {err} (wait status {status})")
 
 
 def _serve(execute: Callable[[Any], Any], requests: int, answers: int) -> None:  # pragma: no cover
@@ -102,8 +158,10 @@ def _serve(execute: Callable[[Any], Any], requests: int, answers: int) -> None: 
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()  # a crash here answers a query (see `_death`): no traceback to print
     with contextlib.suppress(OSError, AttributeError):  # Linux: die with the parent
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _limit_memory()
     try:
         while True:
             try:
@@ -114,21 +172,49 @@ def _serve(execute: Callable[[Any], Any], requests: int, answers: int) -> None: 
                 answer: tuple[str, Any] = ("ok", execute(request))
             except BadQueryError as err:
                 answer = ("bad", err.detail)
+            except MemoryError:
+                answer = ("memory", "")
             except CkpldError as err:
                 answer = ("error", err.detail)
             except Exception as err:  # the parent reports it; the child keeps serving
                 answer = ("error", f"{type(err).__name__}: {err}")
-            _send(answers, answer)
+            try:
+                _send(answers, answer, QUERY_ANSWER)
+            except MemoryError:  # pickling the answer needed more than was left
+                _send(answers, ("memory", ""))
     finally:
         os._exit(0)
 
 
-def _send(fd: int, value: Any) -> None:
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    """At most `QUERY_MEMORY` more bytes of private memory for this process; no core dumps.
+
+    RLIMIT_DATA (Linux 4.7 and later) counts the private writable memory, which the child shares
+    copy-on-write with its parent at first: the limit is what it has now plus `QUERY_MEMORY`.
+    Files mapped read-only (an on-disk store) do not count.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash writes no core file
+        with open("/proc/self/status", encoding="ascii") as status:
+            found = re.search(r"^VmData:\s+(\d+) kB", status.read(), re.MULTILINE)
+        if found:
+            limit = int(found.group(1)) * 1024 + QUERY_MEMORY
+            hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
+            if hard != resource.RLIM_INFINITY:
+                limit = min(limit, hard)
+            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def _send(fd: int, value: Any, most: int | None = None) -> None:
+    """Write `value`; when it takes more than `most` bytes, ("large", its size) instead."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_HEADER.pack(len(data)) + data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+    if most is not None and len(data) > most:
+        data = pickle.dumps(("large", len(data)), protocol=pickle.HIGHEST_PROTOCOL)
+    for part in (_HEADER.pack(len(data)), data):
+        view = memoryview(part)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
 def _receive(fd: int) -> Any:

@@ -36,6 +36,13 @@ EDITOR_POLICY = content_security_policy(EDITOR_STYLES)
 YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 OVERRIDES = ("_format", "format", "output", "_mediatype")
 MAX_CACHED_BODY = 1 << 20  # larger answers are sent but not kept in memory
+# Turtle and JSON-LD are written by rdflib (ckpld.documents.render) after it reads the statements
+# as N-Triples, in time that grows with the square of each line's length (6 s for one 1 MiB
+# literal here, 95 s for 4 MiB: a worker would be killed). A CONSTRUCT can make such literals at
+# will, so these formats are refused for answers whose squared line lengths add up to more than
+# one line of 256 KiB would (a fraction of a second); the other formats are written in linear time.
+REREAD_FORMATS = ("turtle", "jsonld")
+MOST_SQUARED_LINES = (256 << 10) ** 2
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -163,6 +170,8 @@ def _represent(
     if fmt is HTML:
         body = _results_page(pub, sparql.query, result, lang, path, found)
     elif result.kind == "graph":
+        if fmt.name in REREAD_FORMATS and _squared_lines(result.triples) > MOST_SQUARED_LINES:
+            raise _unwritable(result, fmt, "values too long", REREAD_FORMATS)
         body = render(
             _quads(result.triples),
             fmt,
@@ -171,7 +180,14 @@ def _represent(
             settings.base_iri + "context.jsonld",
         )
     else:
-        body = serialize(result, fmt, pub.prefixes)
+        try:
+            body = serialize(result, fmt, pub.prefixes)
+        except MemoryError as err:  # pyoxigraph's results writers take values up to 16 MiB
+            if "buffer" not in str(err):
+                raise
+            raise _unwritable(
+                result, fmt, "a value longer than 16 MiB", ("xml", "csv", "tsv")
+            ) from err
     headers = [("X-SPARQL-MaxRows", str(settings.result_limit))]
     if result.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))
@@ -180,6 +196,20 @@ def _represent(
     )
     return Representation(
         body, media_type(fmt), etag, pub.modified, ("Accept",), headers=tuple(headers)
+    )
+
+
+def _squared_lines(triples: tuple[ox.Triple, ...]) -> int:
+    return sum(len(str(t)) ** 2 for t in triples)
+
+
+def _unwritable(
+    result: QueryResult, fmt: Format, why: str, writers: tuple[str, ...]
+) -> NotAcceptableError:
+    """406 for an answer the `writers` of these formats cannot write in reasonable time."""
+    others = ", ".join(f.media_type for f in (*_formats(result), HTML) if f.name not in writers)
+    return NotAcceptableError(
+        f"this answer holds {why} for this server's {fmt.name} writer; it is available as: {others}"
     )
 
 
