@@ -49,3 +49,19 @@ def test_production_defaults(app: Flask) -> None:
     assert defaults.store_password == "" and defaults.store_user == ""
     assert defaults.sparql_rate_limit == 0 and defaults.max_requests > 0
     assert app.debug is False and app.testing is False
+
+
+def test_every_promise_names_tests_that_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = readme[readme.index("## Reliability and security") : readme.index("## Validation")]
+    named = re.findall(r"`(tests/[\w/]+\.py)((?:::\w+)?)`|`(::\w+)`", text)
+    assert len(named) > 15
+    module = ""
+    for path, test, continued in named:
+        if path:
+            module = path
+            assert (ROOT / module).is_file(), module
+        name = (test or continued).removeprefix("::")
+        if name:
+            source = (ROOT / module).read_text(encoding="utf-8")
+            assert f"def {name}(" in source, f"{module}::{name}"

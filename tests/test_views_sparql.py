@@ -378,3 +378,13 @@ def test_repeated_queries_are_answered_from_memory(
     assert second.headers["Cache-Control"] == "no-store"
     get(client, query + " ", "text/csv")  # another query text: run
     assert len(calls) == 2
+
+
+def test_result_pages_vary_with_the_language_and_data_answers_do_not(client: FlaskClient) -> None:
+    query = {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}
+    page = client.get("/sparql", query_string=query, headers={"Accept": "text/html"})
+    assert set(page.headers["Vary"].split(", ")) >= {"Accept", "Accept-Language"}
+    recipe = client.get("/queries/partners", headers={"Accept": "text/html"})
+    assert "Accept-Language" in recipe.headers["Vary"]
+    data = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
+    assert data.headers["Vary"] == "Accept"

@@ -194,9 +194,8 @@ def _represent(
     etag = f"{pub.etag_base}-q{_digest(sparql)[:16]}-{fmt.name}" + (
         f"-{lang}{_kept()}" if lang else ""
     )
-    return Representation(
-        body, media_type(fmt), etag, pub.modified, ("Accept",), headers=tuple(headers)
-    )
+    vary = ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
+    return Representation(body, media_type(fmt), etag, pub.modified, vary, headers=tuple(headers))
 
 
 def _squared_lines(triples: tuple[ox.Triple, ...]) -> int:
