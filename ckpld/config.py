@@ -88,6 +88,13 @@ class Settings:
         default=4096,
         metadata={"help": "Rendered responses each worker keeps in memory (0: no cache)."},
     )
+    cache_bytes: int = field(
+        default=64 << 20,
+        metadata={
+            "help": "Bytes each worker's caches may hold, each (an estimate; the oldest go "
+            "first); 0: bounded by cache_entries only."
+        },
+    )
     query_timeout: float = field(
         default=10.0,
         metadata={"help": "Seconds a SPARQL query may run before it is stopped (answer 503)."},

@@ -39,12 +39,27 @@ T = TypeVar("T")
 
 
 class LRU(Generic[T]):
-    """A small thread-safe least-recently-used cache; size 0 keeps nothing."""
+    """A small thread-safe least-recently-used cache; size 0 keeps nothing.
 
-    def __init__(self, size: int) -> None:
+    Bounded by a number of entries and, when `max_bytes` is set, by their total weight in
+    bytes (`weigh` estimates one value's); a value heavier than the whole budget is not kept.
+    """
+
+    def __init__(
+        self, size: int, max_bytes: int = 0, weigh: Callable[[T], int] | None = None
+    ) -> None:
         self._size = size
+        self._max_bytes = max_bytes
+        self._weigh = weigh or (lambda value: 0)
         self._items: OrderedDict[tuple[Any, ...], T] = OrderedDict()
+        self._weights: dict[tuple[Any, ...], int] = {}
+        self._bytes = 0
         self._lock = Lock()
+
+    @property
+    def bytes(self) -> int:
+        """The estimated weight of what is kept."""
+        return self._bytes
 
     def get(
         self, key: tuple[Any, ...], make: Callable[[], T], keep: Callable[[T], bool] | None = None
@@ -77,10 +92,31 @@ class LRU(Generic[T]):
         """Keep `value` for `key`, dropping the least recently used beyond the size."""
         if not self._size:
             return
+        weight = self._weigh(value) if self._max_bytes else 0
+        if self._max_bytes and weight > self._max_bytes:
+            return
         with self._lock:
+            self._bytes += weight - self._weights.get(key, 0)
             self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            self._weights[key] = weight
+            self._items.move_to_end(key)
+            while len(self._items) > self._size or (
+                self._max_bytes and self._bytes > self._max_bytes
+            ):
+                dropped, _ = self._items.popitem(last=False)
+                self._bytes -= self._weights.pop(dropped)
+
+
+def weight(value: Any) -> int:
+    """An estimate of what a cached value holds in memory, in bytes: a rendered body (and room
+    for its compressed copies), or statements at a few hundred bytes each."""
+    body = getattr(value, "body", None)
+    if isinstance(body, bytes):
+        return 2 * len(body) + 512
+    quads = getattr(value, "quads", None)
+    if isinstance(quads, tuple | list):
+        return 300 * len(quads) + 512
+    return 4096
 
 
 @dataclass
@@ -208,7 +244,7 @@ def publish(settings: Settings) -> Publication:
         shapes=_shape_quads(settings, shapes),
         labels=_labels(graph_quads(store, settings.graph_iri("vocabulary"))),
         cookbook=read_cookbook(settings.queries_dir),
-        cache=LRU(settings.cache_entries),
+        cache=LRU(settings.cache_entries, settings.cache_bytes, weight),
     )
 
 
@@ -234,7 +270,7 @@ def _publish_remote(settings: Settings) -> Publication:
         shapes=_shape_quads(settings, read_shapes(settings)),
         labels=_labels(graph_quads(store, vocabulary)),
         cookbook=read_cookbook(settings.queries_dir),
-        cache=LRU(settings.cache_entries),
+        cache=LRU(settings.cache_entries, settings.cache_bytes, weight),
     )
 
 

@@ -5,7 +5,8 @@ request; so the second identical request costs about what a static file does. Id
 same method, path, query string, scheme and request headers (all but a few that never change a
 response, such as `User-Agent`): whatever a response varies on is in the key. Kept: answers below
 500 without `Set-Cookie`, not marked `no-store` or `private`, with a `Content-Length` of at most
-`MAX_BODY` bytes. Only GET and HEAD are looked up.
+`MAX_BODY` bytes, up to `cache_entries` responses and `cache_bytes` bytes. Only GET and HEAD are
+looked up.
 """
 
 from __future__ import annotations
@@ -17,8 +18,20 @@ from ckpld.publication import LRU
 
 MAX_BODY = 1 << 20
 # Request headers that never change what ckpld answers (left out of the key).
+# Proxies' per-request ids and tracing headers too: else behind one, nothing would ever hit.
 _IGNORED = frozenset(
-    ("HTTP_USER_AGENT", "HTTP_CONNECTION", "HTTP_KEEP_ALIVE", "HTTP_REFERER", "HTTP_DNT")
+    (
+        "HTTP_USER_AGENT",
+        "HTTP_CONNECTION",
+        "HTTP_KEEP_ALIVE",
+        "HTTP_REFERER",
+        "HTTP_DNT",
+        "HTTP_X_REQUEST_ID",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_REAL_IP",
+        "HTTP_TRACEPARENT",
+        "HTTP_TRACESTATE",
+    )
 )
 
 StartResponse = Callable[..., Any]
@@ -29,11 +42,14 @@ class ResponseCache:
     """WSGI middleware around `app`, keeping up to `entries` responses (0: none)."""
 
     def __init__(
-        self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]], entries: int
+        self,
+        app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
+        entries: int,
+        max_bytes: int = 0,
     ) -> None:
         self.app = app
         self._entries = entries
-        self._stored: LRU[Stored] = LRU(entries)
+        self._stored: LRU[Stored] = LRU(entries, max_bytes, _weight)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not self._entries or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -61,6 +77,11 @@ class ResponseCache:
                 close()
         self._stored.put(key, (seen["status"], tuple(seen["headers"]), body))
         return [body]
+
+
+def _weight(stored: Stored) -> int:
+    _status, headers, body = stored
+    return len(body) + sum(len(k) + len(v) for k, v in headers) + 256
 
 
 def _key(environ: dict[str, Any]) -> tuple[Any, ...]:

@@ -146,3 +146,14 @@ def test_unchanged_data_is_not_validated_twice(
     with pytest.raises(DataInvalidError):  # failures are never remembered
         publish(own)
     assert len(calls) == 3
+
+
+def test_lru_keeps_within_a_byte_budget() -> None:
+    cache: LRU[bytes] = LRU(100, max_bytes=10, weigh=len)
+    for key in "abc":
+        cache.put((key,), b"xxxx")  # 4 bytes each: the third pushes out the first
+    assert cache.peek(("a",)) is None and cache.peek(("b",)) == b"xxxx" and cache.bytes == 8
+    cache.put(("b",), b"xx")  # replaced: counted once, at its new weight
+    assert cache.bytes == 6
+    cache.put(("huge",), b"x" * 11)  # heavier than the whole budget: not kept, nothing dropped
+    assert cache.peek(("huge",)) is None and cache.bytes == 6

@@ -110,3 +110,33 @@ def test_volatile_queries_are_answered_anew(client: FlaskClient) -> None:
         "public"
         in client.get("/sparql", query_string=stable, headers=accept).headers["Cache-Control"]
     )
+
+
+def test_proxy_ids_and_tracing_headers_do_not_split_the_cache(
+    counted: tuple[FlaskClient, Counter[str]],
+) -> None:
+    client, calls = counted
+    for n in range(5):
+        client.get(
+            "/plain",
+            headers={"X-Request-Id": f"lb-{n}", "X-Forwarded-For": f"198.51.100.{n}"},
+        )
+    assert calls["plain"] == 1
+
+
+def test_the_byte_budget_drops_the_oldest_answers() -> None:
+    calls: Counter[str] = Counter()
+    app = Flask(__name__)
+
+    @app.get("/<int:n>")
+    def sized(n: int) -> Response:
+        calls[str(n)] += 1
+        return Response(b"x" * 40_000)
+
+    app.wsgi_app = ResponseCache(app.wsgi_app, 100, max_bytes=100_000)  # type: ignore[method-assign]
+    client = app.test_client()
+    for n in (1, 2, 3):  # 3 answers of 40 kB: over the 100 kB budget, the first goes
+        client.get(f"/{n}")
+    for n in (3, 2, 1):
+        client.get(f"/{n}")
+    assert (calls["1"], calls["2"], calls["3"]) == (2, 1, 1)
