@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -181,3 +182,11 @@ def test_big_sitemaps_become_an_index(client: FlaskClient, monkeypatch: pytest.M
         listed += [e.text for e in part.findall("s:url/s:loc", ns)]
     assert listed == everything
     assert fresh.get(f"/sitemap-{len(pages) + 1}.xml").status_code == 404
+
+
+def test_the_sitemap_is_compressed_for_crawlers_that_ask(client: FlaskClient) -> None:
+    plain = client.get("/sitemap.xml")
+    packed = client.get("/sitemap.xml", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    assert "Accept-Encoding" in packed.headers["Vary"]

@@ -18,6 +18,7 @@ _TEXTUAL = (
     "application/ld+json",
     "application/n-",
     "application/rdf+xml",
+    "application/xml",
     "application/trig",
     "application/sparql-results",
     "application/json",
