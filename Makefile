@@ -30,7 +30,7 @@ test: install-test $(NPM_STAMP) $(CKAN_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadgroup
 
 # The benchmark (not part of `make test`): bench/RESULTS.md and bench/results.png, on 127.0.0.1.
 # Bounded: about 25 minutes on 2 cores (10 without the largest scale: BENCH_SCALES=1e3,1e5).

@@ -22,6 +22,7 @@ import rdflib
 from ckpld.errors import BadQueryError, NotFoundError
 from ckpld.formats import Format
 from ckpld.namespaces import used
+from ckpld.sources import rdflib_term
 from ckpld.store import QueryResult, Store
 
 LABEL_PROPERTIES = (
@@ -31,6 +32,7 @@ LABEL_PROPERTIES = (
     "http://purl.org/dc/terms/title",
 )
 DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FOAF = "http://xmlns.com/foaf/0.1/"
 _DCT = "http://purl.org/dc/terms/"
 _VOID = "http://rdfs.org/ns/void#"
@@ -183,8 +185,9 @@ def render(
     if fmt.rdf == ox.RdfFormat.RDF_XML:  # rdflib's RDF/XML writer follows set order: not stable
         return _ox(sorted(triples, key=lambda t: (str(t.subject), str(t))), fmt.rdf, table)
     graph = rdflib.Graph(bind_namespaces="none")
-    with _lexical_forms_kept():
-        graph.parse(data=_sorted_lines(_ox(triples, ox.RdfFormat.N_TRIPLES, {})), format="nt")
+    with _lexical_forms_kept():  # built term by term: rdflib's N-Triples reader is quadratic in
+        for t in sorted(triples, key=str):  # the length of a line (a long literal)
+            graph.add((_node(t.subject), _node(t.predicate), _node(t.object)))
     _bind(graph, table)
     if fmt.rdf == ox.RdfFormat.JSON_LD:
         written = graph.serialize(
@@ -195,6 +198,13 @@ def render(
             compacted["@context"] = context_url
         return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
     return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def _node(term: object) -> Any:
+    """An Oxigraph term as rdflib's (a plain literal stays plain: no explicit xsd:string)."""
+    if isinstance(term, ox.Literal) and term.datatype.value == _XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib_term(term)
 
 
 @contextlib.contextmanager

@@ -36,13 +36,6 @@ EDITOR_POLICY = content_security_policy(EDITOR_STYLES)
 YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 OVERRIDES = ("_format", "format", "output", "_mediatype")
 MAX_CACHED_BODY = 1 << 20  # larger answers are sent but not kept in memory
-# Turtle and JSON-LD are written by rdflib (ckpld.documents.render) after it reads the statements
-# as N-Triples, in time that grows with the square of each line's length (6 s for one 1 MiB
-# literal here, 95 s for 4 MiB: a worker would be killed). A CONSTRUCT can make such literals at
-# will, so these formats are refused for answers whose squared line lengths add up to more than
-# one line of 256 KiB would (a fraction of a second); the other formats are written in linear time.
-REREAD_FORMATS = ("turtle", "jsonld")
-MOST_SQUARED_LINES = (256 << 10) ** 2
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -170,8 +163,6 @@ def _represent(
     if fmt is HTML:
         body = _results_page(pub, sparql.query, result, lang, path, found)
     elif result.kind == "graph":
-        if fmt.name in REREAD_FORMATS and _squared_lines(result.triples) > MOST_SQUARED_LINES:
-            raise _unwritable(result, fmt, "values too long", REREAD_FORMATS)
         body = render(
             _quads(result.triples),
             fmt,
@@ -196,10 +187,6 @@ def _represent(
     )
     vary = ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
     return Representation(body, media_type(fmt), etag, pub.modified, vary, headers=tuple(headers))
-
-
-def _squared_lines(triples: tuple[ox.Triple, ...]) -> int:
-    return sum(len(str(t)) ** 2 for t in triples)
 
 
 def _unwritable(

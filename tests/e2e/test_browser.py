@@ -429,7 +429,7 @@ def test_first_tab_reaches_a_skip_link_to_the_content(tab: Tab) -> None:
     assert target.evaluate("t => !!t.closest('main') || t.contains(document.querySelector('main'))")
     # ... and following it takes the reader there.
     tab.page.keyboard.press("Enter")
-    assert urlsplit(tab.page.url).fragment == href[1:]
+    tab.page.wait_for_url(lambda url: urlsplit(url).fragment == href[1:], timeout=TIMEOUT_MS)
     tab.assert_clean()
 
 
