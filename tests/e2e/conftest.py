@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -96,6 +97,17 @@ class LiveServer:
             shutil.rmtree(self.dumps, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def serving(*args: str, **kwargs: Any) -> Iterator[LiveServer]:
+    """A started `LiveServer(*args, **kwargs)`, ready to answer, and stopped at the end."""
+    server = LiveServer(*args, **kwargs)
+    try:
+        server.wait_until_ready()
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session", params=["memory", "disk", "remote"])
 def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     """The server on the embedded store in memory, on disk, and in front of a real Virtuoso
@@ -106,10 +118,6 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     if request.param == "remote":
         virtuoso = request.getfixturevalue("virtuoso")
         env = {"CKPLD_STORE": "remote", "CKPLD_STORE_URL": virtuoso.endpoint}
-    server = LiveServer("--workers", "2", env=env)
-    server.mode = request.param
-    try:
-        server.wait_until_ready()
+    with serving("--workers", "2", env=env) as server:
+        server.mode = request.param
         yield server
-    finally:
-        server.stop()

@@ -40,7 +40,7 @@ from playwright.sync_api import (
 
 from ckpld.config import Settings
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -133,12 +133,8 @@ class Facts:
 @pytest.fixture(scope="module")
 def server() -> Iterator[LiveServer]:
     """One real server (gunicorn, one worker, 127.0.0.1) for this module's tests."""
-    live = LiveServer("--workers", "1")
-    try:
-        live.wait_until_ready()
+    with serving("--workers", "1") as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -29,12 +29,8 @@ NEW_NAME = '"Cultural Centre Travno"@en'
 def served(tmp_path: Path) -> Iterator[tuple[LiveServer, Path]]:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    server = LiveServer("--data", str(data), "--workers", "2")
-    try:
-        server.wait_until_ready()
+    with serving("--data", str(data), "--workers", "2") as server:
         yield server, data
-    finally:
-        server.stop()
 
 
 def version(server: LiveServer) -> str:

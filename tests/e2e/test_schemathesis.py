@@ -31,7 +31,7 @@ from schemathesis import checks
 
 from ckpld.openapi import description
 from tests.e2e import schemathesis_hooks  # noqa: F401  (application/sparql-query bodies)
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -64,12 +64,8 @@ CHECKS = [
 @pytest.fixture(scope="module")
 def server() -> Iterator[LiveServer]:
     """One server (two workers) on 127.0.0.1 for the module, stopped at the end."""
-    live = LiveServer("--workers", "2")
-    try:
-        live.wait_until_ready()
+    with serving("--workers", "2") as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")
