@@ -120,6 +120,25 @@ class OutputError(CkpldError):
     title = "Cannot write"
 
 
+class SandboxError(CkpldError):
+    """The operating system cannot keep the query process off the network (see
+    ckpld.store.sandbox); the server does not start unless the operator opts out."""
+
+    status = 503
+    title = "Cannot confine queries"
+
+
+class BusyError(CkpldError):
+    """Every query process is busy and the queue in front of them is full: try again soon."""
+
+    status = 503
+    title = "Busy"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class UpstreamError(CkpldError):
     """The remote store cannot be reached, fails, or answers what cannot be read."""
 

@@ -24,7 +24,7 @@ from ckpld.metadata import Statistics, owned, remembered_facts, sizes, with_grap
 from ckpld.namespaces import prefixes
 from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, SourceFile, all_files, read_shapes
-from ckpld.store import Store
+from ckpld.store import Store, sandbox
 from ckpld.store.disk import DiskStore
 from ckpld.store.local import LocalStore
 from ckpld.store.remote import RemoteStore
@@ -200,17 +200,22 @@ def publish(settings: Settings) -> Publication:
         DataInvalidError: the data does not conform; the message is the validation report.
         SourceError, DataSyntaxError: a file is missing or does not parse.
         UpstreamError: the remote store cannot be read, or holds no ckpld dataset.
+        SandboxError: query processes cannot be kept off the network here (and the settings
+            ask for it).
     """
     if settings.store == "remote":
         return _publish_remote(settings)
+    if settings.query_sandbox:  # queries must not reach the network: prove that they cannot
+        sandbox.check()
     files = all_files(settings)
     shapes = read_shapes(settings)
     store: LocalStore
+    confined = settings.query_sandbox
     if settings.store == "disk":  # parsed once per set of files, shared by the workers
-        store = DiskStore.prepare(settings.base_iri, settings.store_path, files)
+        store = DiskStore.prepare(settings.base_iri, settings.store_path, files, confined)
         version = store.version
     else:
-        store = LocalStore(settings.base_iri)
+        store = LocalStore(settings.base_iri, confined=confined)
         store.load(files)  # Oxigraph's parser straight into the store: no Python object each
         version = Bulk.read(store, _graphs(store), {}).digest
     if settings.validate_on_start:

@@ -1,17 +1,26 @@
-"""Reading SPARQL text without running it: the query form, updates, and every SERVICE target.
+"""Reading SPARQL text without running it: the query form, updates, SERVICE targets, FROM, and
+calls whose value changes at every run.
 
-The embedded engine (pyoxigraph) calls any `SERVICE <endpoint>` itself, over HTTP, so a query has
-to be read, and refused when it would reach outside, before it runs. The reading is lexical:
-comments, strings and IRIs are skipped as units, so `SERVICE` inside a string or an IRI is not
-taken for the keyword, and the `\\uXXXX` escapes that SPARQL lets appear anywhere are checked in
-both their written and their decoded forms.
+The text is read the way the embedded engine (pyoxigraph) reads it. Codepoint escapes
+(`\\uXXXX`, `\\UXXXXXXXX`) are decoded inside IRIs and strings only, never in comments, names
+or between tokens. Comments, strings and IRIs are skipped as units. Whether a `<` opens an IRI or
+compares two values depends on where it stands, as in the grammar: after an operand inside an
+expression it is the operator, elsewhere it opens an IRI (`FILTER(?a<?b#>` holds a comment, not
+an IRI). tests/test_query_text.py checks this reading against the engine itself.
+
+SPARQL 1.1 (§19.2) lets a conforming engine decode escapes everywhere before parsing, and a
+remote store may do so: updates and SERVICE calls are looked for in that reading too, and a
+query either reading finds them in is refused.
+
+The reader decides what a query may do only where no stronger guard exists: the process that
+runs queries on the embedded store has no network at all (ckpld.store.sandbox).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 from ckpld.errors import ForbiddenQueryError
@@ -30,15 +39,18 @@ UPDATE_WORDS = (
     "WITH",
 )
 
+VOLATILE_CALLS = ("NOW", "RAND", "UUID", "STRUUID")  # new values at every run (SPARQL 1.1 §17.4)
+
 # The lexical units, in the order they are tried at each position. A prefixed name's prefix is a
 # run of name characters (`_NAME_RUN`) followed by ':'; `_PLAIN` is `_TOKEN` without prefixed names.
 _UNITS = (
     r"(?P<space>\s+)",
     r"(?P<comment>\#[^\n\r]*)",
-    r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)""",
+    r"""(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)""",
     r"""(?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')""",
     r"""(?P<string>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')""",
     r"(?P<variable>[?$][\w\u00b7\u00c0-\uffff]+)",
+    r"(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)",
     r"""(?P<pname>(?:[A-Za-z\u00c0-\uffff][\w.\u00b7\u00c0-\uffff-]*)?:
               (?:[\w:%\u00b7\u00c0-\uffff-]|\\.|\.(?=[\w:%]))*)""",
     r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
@@ -60,6 +72,7 @@ _QUOTED = {
     for quote in "\"'"
 }
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPERANDS = ("variable", "string", "long", "number", "iri", "pname")  # what a value ends with
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ class QueryText:
         dataset: True when the query names its own dataset (FROM or FROM NAMED).
         default_graphs: The IRIs after FROM (None where one cannot be read in advance).
         named_graphs: The IRIs after FROM NAMED (likewise).
+        volatile: True when the query calls NOW, RAND, UUID or STRUUID: each run differs.
     """
 
     form: str | None
@@ -82,18 +96,22 @@ class QueryText:
     dataset: bool = False
     default_graphs: tuple[str | None, ...] = ()
     named_graphs: tuple[str | None, ...] = ()
+    volatile: bool = False
 
 
 def read(text: str, base: str) -> QueryText:
-    """Read a request's text; relative IRIs resolve against `base` (or the query's BASE)."""
+    """Read a request's text; relative IRIs resolve against `base` (or the query's BASE).
+
+    Everything is as the engine reads the text, except `update` and `services`, which also
+    count what an engine that decodes escapes everywhere would see.
+    """
+    exact = engine_reading(text, base)
     decoded = unescape(text)
-    readings = [_read(text, base)] + ([_read(decoded, base)] if decoded != text else [])
-    form = readings[-1].form
-    update = any(r.update for r in readings)
-    services = tuple(dict.fromkeys(s for r in readings for s in r.services))
-    last = readings[-1]
-    dataset = any(r.dataset for r in readings)
-    return QueryText(form, update, services, dataset, last.default_graphs, last.named_graphs)
+    if decoded == text:
+        return exact
+    spec = engine_reading(decoded, base)
+    services = tuple(dict.fromkeys((*exact.services, *spec.services)))
+    return replace(exact, update=exact.update or spec.update, services=services)
 
 
 def check(query: QueryText, allowlist: Sequence[str]) -> None:
@@ -126,8 +144,68 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(decode, text)
 
 
+class _Position:
+    """Where the reader stands in the grammar, as far as it decides what a `<` is.
+
+    A `<` is the less-than operator after an operand inside an expression, and opens an IRI
+    everywhere else. Brackets are tracked as expressions ('expr': FILTER, BIND, function calls,
+    the SELECT clause, solution modifiers), lists of terms ('terms': collections, VALUES rows),
+    groups ('{') and blank-node property lists ('[').
+    """
+
+    def __init__(self) -> None:
+        self.brackets: list[str] = []
+        self.previous: tuple[str, str] = ("other", "")
+        self.before: tuple[str, str] = ("other", "")
+        self.clause = ""  # 'select' (SELECT … WHERE) or 'modifier' (GROUP BY, ORDER BY, HAVING)
+
+    def iri_here(self) -> bool:
+        """Whether a `<` at this point opens an IRI (else: it is an operator)."""
+        in_expression = bool(self.brackets) and self.brackets[-1] == "expr"
+        return not (in_expression and self._after_operand())
+
+    def _after_operand(self) -> bool:
+        kind, value = self.previous
+        if kind in _OPERANDS or value in (")", "]"):
+            return True
+        # true, false, and a language tag (`"x"@en < ?y`) end values too
+        return kind == "word" and (value.upper() in ("TRUE", "FALSE") or self.before[1] == "@")
+
+    def see(self, kind: str, value: str) -> None:
+        """Move past one token (spaces and comments are not shown)."""
+        upper = value.upper() if kind == "word" else ""
+        if kind == "other" and value == "(":
+            self.brackets.append(self._paren())
+        elif kind == "other" and value in "{[":
+            self.brackets.append(value)
+            self.clause = "" if value == "{" else self.clause
+        elif kind == "other" and value in ")]}":
+            opening = {")": ("expr", "terms"), "]": ("[",), "}": ("{",)}[value]
+            while self.brackets and self.brackets.pop() not in opening:
+                pass
+            self.clause = "" if value == "}" else self.clause
+        elif upper == "SELECT":
+            self.clause = "select"
+        elif upper in ("BY", "HAVING"):
+            self.clause = "modifier"
+        elif upper in ("WHERE", "LIMIT", "OFFSET", "VALUES"):
+            self.clause = ""
+        self.before, self.previous = self.previous, (kind, value)
+
+    def _paren(self) -> str:
+        """What a `(` opens here."""
+        kind, value = self.previous
+        if self.clause or (self.brackets and self.brackets[-1] == "expr"):
+            return "expr"
+        if kind == "word":  # FILTER, BIND, a built-in; but `VALUES (?x)` and `?s a (1 2)`
+            return "terms" if value.upper() == "VALUES" or value == "a" else "expr"
+        if kind in ("iri", "pname"):  # a function after FILTER; else an object's collection
+            return "expr" if self.before[1].upper() == "FILTER" else "terms"
+        return "terms"
+
+
 def _tokens(text: str) -> Iterator[tuple[str, str]]:
-    """The tokens of `text` but spaces and comments, as `_TOKEN` finds them, in linear time.
+    """The tokens of `text` but spaces and comments, as the engine finds them, in linear time.
 
     Two units can scan far ahead and then fail: a run of name characters with no ':' after it
     (taken for a prefixed name's prefix), and a string whose closing quote never comes. Tried
@@ -140,9 +218,12 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
     pos, end = 0, len(text)
     run_end, run_colon = 0, False  # the run of name characters around `pos`, if known
     hopeless: dict[str, int] = {}  # string kind -> no string of that kind opens before this
+    where = _Position()
     while pos < end:
         if text[pos] in "\"'":
             kind, stop = _quoted(text, pos, hopeless)
+        elif text[pos] == "<" and not where.iri_here():
+            kind, stop = "other", pos + 1
         else:
             if pos >= run_end and (run := _NAME_RUN.match(text, pos)) is not None:
                 run_end = run.end()
@@ -152,7 +233,9 @@ def _tokens(text: str) -> Iterator[tuple[str, str]]:
             assert match is not None  # `other` matches any character
             kind, stop = match.lastgroup or "other", match.end()
         if kind not in ("space", "comment"):
-            yield kind, text[pos:stop]
+            value = text[pos:stop]
+            where.see(kind, value)
+            yield kind, value
         pos = stop
 
 
@@ -169,23 +252,23 @@ def _quoted(text: str, pos: int, hopeless: dict[str, int]) -> tuple[str, int]:
     return "other", pos + 1
 
 
-def _read(text: str, base: str) -> QueryText:
+def engine_reading(text: str, base: str) -> QueryText:
+    """The text as the embedded engine reads it (escapes decoded in IRIs and strings only)."""
     tokens = list(_tokens(text))
     prefixes: dict[str, str] = {}
     form: str | None = None
-    update = False
+    update = volatile = dataset = False
     services: list[str | None] = []
-    dataset = False
     graphs: dict[bool, list[str | None]] = {False: [], True: []}
     for i, (kind, value) in enumerate(tokens):
         upper = value.upper() if kind == "word" else ""
         following = tokens[i + 1 : i + 4]  # what the keywords below look at: at most 3 tokens
         if upper == "BASE" and following and following[0][0] == "iri":
-            base = urljoin(base, following[0][1][1:-1])
+            base = urljoin(base, _iri(following[0][1]))
         elif upper == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
-            prefixes[following[0][1].rstrip(":").split(":")[0]] = urljoin(
-                base, following[1][1][1:-1]
-            )
+            if following[1][0] == "iri":
+                name = following[0][1].rstrip(":").split(":")[0]
+                prefixes[name] = urljoin(base, _iri(following[1][1]))
         elif upper in QUERY_FORMS and form is None:
             form = upper
         elif upper in UPDATE_WORDS:
@@ -196,9 +279,22 @@ def _read(text: str, base: str) -> QueryText:
             dataset = True
             named = bool(following) and following[0][1].upper() == "NAMED"
             graphs[named].append(_target(following[1:] if named else following, prefixes, base))
+        elif upper in VOLATILE_CALLS and following[:1] == [("other", "(")]:
+            volatile = True
     return QueryText(
-        form, update, tuple(services), dataset, tuple(graphs[False]), tuple(graphs[True])
+        form,
+        update,
+        tuple(services),
+        dataset,
+        tuple(graphs[False]),
+        tuple(graphs[True]),
+        volatile,
     )
+
+
+def _iri(token: str) -> str:
+    """An IRI token's IRI: its escapes decoded, as the engine decodes them."""
+    return unescape(token[1:-1])
 
 
 def _target(following: list[tuple[str, str]], prefixes: dict[str, str], base: str) -> str | None:
@@ -208,7 +304,7 @@ def _target(following: list[tuple[str, str]], prefixes: dict[str, str], base: st
         return None
     kind, value = following[0]
     if kind == "iri":
-        return urljoin(base, value[1:-1])
+        return urljoin(base, _iri(value))
     if kind == "pname":
         prefix, _, local = value.partition(":")
         if prefix in prefixes:

@@ -48,7 +48,9 @@ class DiskStore(LocalStore):
     (at start-up, before serving); queries and dumps read the newest copy.
     """
 
-    def __init__(self, base_iri: str, folder: Path, data: Path, version: str) -> None:
+    def __init__(
+        self, base_iri: str, folder: Path, data: Path, version: str, confined: bool = True
+    ) -> None:
         # LocalStore's in-memory store is replaced by per-process read-only handles.
         self._base_iri = base_iri
         self._folder = folder
@@ -59,14 +61,16 @@ class DiskStore(LocalStore):
         self._handle: ox.Store | None = None
         self._opened = (0, Path())
         self._files: dict[str, Path] = {}
-        self._runner = QueryRunner(self._execute)
+        self._runner = QueryRunner(self._execute, confined)
         # A RocksDB handle must not cross a fork (gunicorn's workers, the query child): drop it
         # before forking; each process opens its own on first use.
         reference = weakref.ref(self)
         os.register_at_fork(before=lambda: _drop(reference))
 
     @classmethod
-    def prepare(cls, base_iri: str, folder: Path, files: Sequence[SourceFile]) -> DiskStore:
+    def prepare(
+        cls, base_iri: str, folder: Path, files: Sequence[SourceFile], confined: bool = True
+    ) -> DiskStore:
         """The store of `files` in `folder`: reused when these files were loaded before, else
         parsed into a new data folder.
 
@@ -81,7 +85,7 @@ class DiskStore(LocalStore):
         except (OSError, ValueError, KeyError, TypeError):
             version, graphs = _build_data(base_iri, folder, data, files)
         _touch(data)
-        store = cls(base_iri, folder, data, version)
+        store = cls(base_iri, folder, data, version, confined)
         store._files = {graph: data / _GRAPHS / name for graph, name in graphs.items()}
         return store
 

@@ -27,7 +27,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ckpld.errors import BadQueryError, CkpldError, QueryMemoryError, QueryTimeoutError
+from ckpld.errors import (
+    BadQueryError,
+    CkpldError,
+    QueryMemoryError,
+    QueryTimeoutError,
+    SandboxError,
+)
+from ckpld.store.sandbox import confine
 
 _HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
@@ -40,10 +47,14 @@ def _size(count: int) -> str:
 
 
 class QueryRunner:
-    """Runs `execute(request)` in a child process, with a deadline per call."""
+    """Runs `execute(request)` in a child process, with a deadline per call.
 
-    def __init__(self, execute: Callable[[Any], Any]) -> None:
+    The child is `confined` (the default): it has no network (ckpld.store.sandbox).
+    """
+
+    def __init__(self, execute: Callable[[Any], Any], confined: bool = True) -> None:
         self._execute = execute
+        self._confined = confined
         self._lock = threading.Lock()
         self._pid = 0
         self._owner = 0
@@ -85,6 +96,8 @@ class QueryRunner:
             raise BadQueryError(value)
         if outcome == "error":
             raise RuntimeError(f"the query process failed: {value}")
+        if outcome == "unconfined":
+            raise SandboxError(f"queries are not run: their process cannot be confined ({value})")
         return value
 
     def close(self) -> None:
@@ -107,7 +120,7 @@ class QueryRunner:
         if pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outcomes
             os.close(parent_out)
             os.close(parent_in)
-            _serve(self._execute, child_in, child_out)
+            _serve(self._execute, child_in, child_out, self._confined)
         os.close(child_in)
         os.close(child_out)
         self._pid, self._owner = pid, os.getpid()
@@ -153,8 +166,13 @@ def _death(status: int | None, err: Exception) -> Exception:
     return RuntimeError(f"the query process failed: {err} (wait status {status})")
 
 
-def _serve(execute: Callable[[Any], Any], requests: int, answers: int) -> None:  # pragma: no cover
-    """The child's loop: answer requests until the parent goes away, then exit."""
+def _serve(
+    execute: Callable[[Any], Any], requests: int, answers: int, confined: bool
+) -> None:  # pragma: no cover
+    """The child's loop: answer requests until the parent goes away, then exit.
+
+    A child that is to be confined and cannot be answers every request with that reason.
+    """
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -162,6 +180,12 @@ def _serve(execute: Callable[[Any], Any], requests: int, answers: int) -> None: 
     with contextlib.suppress(OSError, AttributeError):  # Linux: die with the parent
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     _limit_memory()
+    unconfined = ""
+    if confined:
+        try:
+            confine(keep=(requests, answers))
+        except SandboxError as err:
+            unconfined = err.detail
     try:
         while True:
             try:
@@ -169,7 +193,10 @@ def _serve(execute: Callable[[Any], Any], requests: int, answers: int) -> None: 
             except EOFError:
                 break
             try:
-                answer: tuple[str, Any] = ("ok", execute(request))
+                if unconfined:
+                    answer: tuple[str, Any] = ("unconfined", unconfined)
+                else:
+                    answer = ("ok", execute(request))
             except BadQueryError as err:
                 answer = ("bad", err.detail)
             except MemoryError:

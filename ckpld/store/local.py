@@ -20,14 +20,15 @@ class LocalStore:
     """A pyoxigraph store; the default graph of a query is the union of all named graphs.
 
     Queries with a timeout run in a child process that is killed when they are late (see
-    `ckpld.store.isolation`); ckpld's own queries, without one, run in this process.
+    `ckpld.store.isolation`) and, when `confined`, has no network (`ckpld.store.sandbox`);
+    ckpld's own queries, without one, run in this process.
     """
 
-    def __init__(self, base_iri: str, quads: Iterable[ox.Quad] = ()) -> None:
+    def __init__(self, base_iri: str, quads: Iterable[ox.Quad] = (), confined: bool = True) -> None:
         self._base_iri = base_iri
         self._store = ox.Store()
         self._store.extend(quads)
-        self._runner = QueryRunner(self._execute)
+        self._runner = QueryRunner(self._execute, confined)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add statements (used at startup, before the store is served)."""
@@ -71,7 +72,8 @@ class LocalStore:
         sparql, default_graphs, named_graphs, limit = request
         # The default graph is the union of all graphs, unless the protocol's parameters or the
         # query's FROM / FROM NAMED name a dataset: then exactly that one.
-        named_dataset = bool(default_graphs or named_graphs) or read(sparql, self._base_iri).dataset
+        reading = read(sparql, self._base_iri)
+        named_dataset = bool(default_graphs or named_graphs) or reading.dataset
         try:
             answer = self._store.query(
                 sparql,
@@ -83,7 +85,9 @@ class LocalStore:
             return query_result(answer, limit)
         except SyntaxError as err:
             raise BadQueryError(f"SPARQL syntax {err}") from err
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RuntimeError) as err:  # RuntimeError: an unknown function
+            if reading.services:  # what a remote endpoint answered is not passed on
+                raise BadQueryError("the query cannot be run: a SERVICE call failed") from err
             raise BadQueryError(f"the query cannot be run: {err}") from err
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -113,10 +112,6 @@ def yasgui(name: str) -> Response:
     return respond(pub.cache.get(("asset", name), load), request, pub.settings.cache_max_age)
 
 
-# Functions whose value changes from one evaluation to the next (SPARQL 1.1 §17.4).
-VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID)\s*\(", re.IGNORECASE)
-
-
 def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | None) -> Response:
     assert sparql.query is not None
     reading = read(sparql.query, pub.settings.base_iri)
@@ -136,7 +131,7 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     # The answer depends only on the query and the data version: kept in memory whichever way
     # the query came (GET or POST), so a repeated query costs what a static file does.
     key = ("sparql", path, _digest(sparql), chosen.name, lang, _kept() if lang else "")
-    volatile = VOLATILE.search(sparql.query) is not None  # NOW(), RAND(): new at every run
+    volatile = reading.volatile  # NOW(), RAND(): new at every run
     rep = (
         make()
         if volatile
