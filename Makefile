@@ -20,7 +20,7 @@ CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test bench load messages screenshot install install-test system-python system-node system-test system-headers clean
+.PHONY: run test bench load messages screenshot install install-test system-python system-node system-run system-test system-headers clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
@@ -67,11 +67,11 @@ screenshot: install-test $(NPM_STAMP)
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/python system-run
 	$(BIN)/pip install --quiet --editable .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python system-test
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python system-run system-test
 	$(BIN)/pip install --quiet --editable . --group dev
 	touch $(VENV)/.installed $@
 
@@ -85,6 +85,12 @@ system-python:
 		echo "Installing Python 3 with venv from Debian packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv python3-pip; \
 	fi
+
+# libseccomp: the query processes' network filter (ckpld/store/sandbox.py); Debian's libseccomp2.
+system-run:
+	@ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || { \
+		echo "Installing libseccomp2 from Debian packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp2; }
 
 system-test:
 	@missing=$$(for pair in $(APT_TEST_TOOLS); do \

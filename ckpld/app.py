@@ -112,8 +112,9 @@ def _kept_language() -> dict[str, str]:
 
 def _domain_error(err: CkpldError) -> Response:
     response = _problem(err.status, err.title, err.detail)
-    if isinstance(err, RateLimitedError):
-        response.headers["Retry-After"] = str(err.retry_after)
+    retry_after = getattr(err, "retry_after", None)  # rate limited, or every query process busy
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 

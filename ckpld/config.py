@@ -99,6 +99,20 @@ class Settings:
         default=10.0,
         metadata={"help": "Seconds a SPARQL query may run before it is stopped (answer 503)."},
     )
+    query_processes: int = field(
+        default=1,
+        metadata={
+            "help": "Processes per worker that run SPARQL queries at once (each killed at "
+            "query_timeout, at a lower CPU priority than pages)."
+        },
+    )
+    query_queue: int = field(
+        default=4,
+        metadata={
+            "help": "SPARQL queries per worker that may wait for a query process; more: 503 "
+            "with Retry-After at once."
+        },
+    )
     result_limit: int = field(
         default=10000,
         metadata={"help": "Most rows (or triples) a SPARQL answer carries; cuts are reported."},
@@ -216,6 +230,8 @@ class Settings:
             raise ConfigError(
                 f"query_timeout must be between 0 and 3600 s, got {self.query_timeout}"
             )
+        _check_range("query_processes", self.query_processes, 1, 64)
+        _check_range("query_queue", self.query_queue, 0, 10**4)
         _check_range("result_limit", self.result_limit, 1, 10**8)
         _check_range("query_max_length", self.query_max_length, 100, 10**8)
         if self.service_allowlist and self.query_sandbox and self.store != "remote":

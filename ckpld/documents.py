@@ -176,28 +176,26 @@ def render(
     triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     if fmt.rdf == ox.RdfFormat.N_TRIPLES:
         return _sorted_lines(_ox(triples, ox.RdfFormat.N_TRIPLES, {}))
-    # rdflib writes in the order it was given: sorted input makes the output the same in every
-    # process, which strong ETags require.
+    # The writers keep the order they are given: sorted input makes the output the same in
+    # every process, which strong ETags require. Oxigraph's writers take time linear in the size.
     table = used(_iris(quads), prefixes)
     if fmt.rdf == ox.RdfFormat.TRIG:
         ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q)))
         return _ox(ordered, ox.RdfFormat.TRIG, table)
-    if fmt.rdf == ox.RdfFormat.RDF_XML:  # rdflib's RDF/XML writer follows set order: not stable
+    if fmt.rdf != ox.RdfFormat.JSON_LD:
         return _ox(sorted(triples, key=lambda t: (str(t.subject), str(t))), fmt.rdf, table)
     graph = rdflib.Graph(bind_namespaces="none")
     with _lexical_forms_kept():  # built term by term: rdflib's N-Triples reader is quadratic in
         for t in sorted(triples, key=str):  # the length of a line (a long literal)
             graph.add((_node(t.subject), _node(t.predicate), _node(t.object)))
     _bind(graph, table)
-    if fmt.rdf == ox.RdfFormat.JSON_LD:
-        written = graph.serialize(
-            format="json-ld", context=context or {}, auto_compact=True, use_native_types=True
-        )
-        compacted = _sorted_json(json.loads(written))
-        if context_url:
-            compacted["@context"] = context_url
-        return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
-    return graph.serialize(format="turtle", encoding="utf-8")
+    written = graph.serialize(
+        format="json-ld", context=context or {}, auto_compact=True, use_native_types=True
+    )
+    compacted = _sorted_json(json.loads(written))
+    if context_url:
+        compacted["@context"] = context_url
+    return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
 
 
 def _node(term: object) -> Any:

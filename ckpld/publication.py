@@ -26,6 +26,7 @@ from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, SourceFile, all_files, read_shapes
 from ckpld.store import Store, sandbox
 from ckpld.store.disk import DiskStore
+from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore
 from ckpld.store.remote import RemoteStore
 from ckpld.triples import date_time
@@ -210,12 +211,12 @@ def publish(settings: Settings) -> Publication:
     files = all_files(settings)
     shapes = read_shapes(settings)
     store: LocalStore
-    confined = settings.query_sandbox
+    pool = Pool(settings.query_processes, settings.query_queue, settings.query_sandbox)
     if settings.store == "disk":  # parsed once per set of files, shared by the workers
-        store = DiskStore.prepare(settings.base_iri, settings.store_path, files, confined)
+        store = DiskStore.prepare(settings.base_iri, settings.store_path, files, pool)
         version = store.version
     else:
-        store = LocalStore(settings.base_iri, confined=confined)
+        store = LocalStore(settings.base_iri, pool=pool)
         store.load(files)  # Oxigraph's parser straight into the store: no Python object each
         version = Bulk.read(store, _graphs(store), {}).digest
     if settings.validate_on_start:
@@ -257,7 +258,8 @@ def _publish_remote(settings: Settings) -> Publication:
     """A publication in front of a remote store loaded by `ckpld load`: what the data is (its
     version, date, figures, graphs) is read from the store's VoID graph; nothing is validated
     here (`ckpld load` loads only data that conforms)."""
-    store = RemoteStore(settings.store_url, settings.base_iri)
+    pool = Pool(settings.query_processes, settings.query_queue)
+    store = RemoteStore(settings.store_url, settings.base_iri, pool=pool)
     found = read_void(store, settings)
     store.graphs = found.graphs
     vocabulary = settings.graph_iri("vocabulary")

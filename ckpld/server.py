@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from ckpld.config import Settings
 from ckpld.errors import CkpldError
 
 logger = logging.getLogger("gunicorn.error")  # the master's log, next to gunicorn's own lines
+WORKER_CONNECTIONS = 1000  # open connections per worker (gunicorn's default, stated)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -70,6 +72,12 @@ def options_for(settings: Settings) -> dict[str, Any]:
     return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
+        # gevent: each connection is a greenlet, so clients that send or read slowly hold no
+        # worker (gunicorn's sync and gthread workers give each one a worker or a thread until
+        # its request has arrived). Queries run in their own processes (ckpld.store.isolation),
+        # and the rest of a request is short, so one greenlet never holds the worker for long.
+        "worker_class": "gevent",
+        "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         "accesslog": "-",
         "errorlog": "-",
@@ -94,4 +102,8 @@ def run(application: Any, settings: Settings, rebuild: Callable[[], Any] | None 
     are forked from it and share its memory until they write to it. SIGHUP calls `rebuild`
     for a new application (see `_Gunicorn`).
     """
+    # The workers patch the standard library for gevent after the application was loaded (in
+    # this process, before the fork): gevent warns that ssl was imported first. ckpld opens TLS
+    # connections only to a remote store, from its query processes, where blocking is harmless.
+    warnings.filterwarnings("ignore", message="Monkey-patching ssl after ssl has already")
     _Gunicorn(application, options_for(settings), rebuild).run()

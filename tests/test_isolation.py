@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pyoxigraph as ox
 import pytest
 
-from ckpld.errors import BadQueryError, QueryMemoryError, QueryTimeoutError
-from ckpld.store.isolation import QueryRunner
+from ckpld.errors import (
+    BadQueryError,
+    BusyError,
+    NotAcceptableError,
+    QueryMemoryError,
+    QueryTimeoutError,
+)
+from ckpld.store.isolation import Pool, QueryRunner
 from ckpld.store.local import LocalStore
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -52,7 +59,7 @@ def test_answers_come_back_with_a_limit(store: LocalStore) -> None:
 
 def test_a_late_query_is_killed_and_the_next_one_answered(store: LocalStore) -> None:
     store.query("ASK {}", timeout=10)
-    child = store._runner._pid
+    [child] = store._runner.pids()
     assert alive(child)
     started = time.monotonic()
     with pytest.raises(QueryTimeoutError, match=r"longer than 0\.5 s"):
@@ -62,7 +69,7 @@ def test_a_late_query_is_killed_and_the_next_one_answered(store: LocalStore) -> 
     started = time.monotonic()
     assert store.query("ASK { ?s ?p ?o }", timeout=10).boolean is True
     assert time.monotonic() - started < 2
-    assert store._runner._pid != child
+    assert store._runner.pids() != [child]
 
 
 def test_query_errors_travel_back(store: LocalStore) -> None:
@@ -86,7 +93,7 @@ def test_a_process_never_uses_a_child_it_did_not_start() -> None:
 
 def test_own_queries_run_in_process(store: LocalStore) -> None:
     store.query("ASK {}")
-    assert store._runner._pid == 0  # no child was needed
+    assert store._runner.pids() == []  # no child was needed
 
 
 def doubled(times: int, select: str = "(STRLEN(?v{n}) AS ?n)") -> str:
@@ -98,7 +105,7 @@ def doubled(times: int, select: str = "(STRLEN(?v{n}) AS ?n)") -> str:
 def test_a_query_wanting_too_much_memory_is_stopped(store: LocalStore) -> None:
     # 33 doublings: a 16 GiB string, asked for in 700 characters.
     assert store.query(doubled(20), timeout=60).rows[0][0].value == str(2**21)
-    child = store._runner._pid
+    [child] = store._runner.pids()
     with pytest.raises(QueryMemoryError, match="more than 1 GiB of memory"):
         store.query(doubled(33), timeout=60)
     assert not alive(child)
@@ -119,7 +126,7 @@ def test_an_answer_too_large_to_hand_over_is_refused(store: LocalStore) -> None:
 def test_a_query_that_crashes_the_engine_is_a_bad_query(store: LocalStore, query: str) -> None:
     # The engine's stack overflows (SIGSEGV): the query process dies, the worker does not.
     store.query("ASK {}", timeout=10)
-    child = store._runner._pid
+    [child] = store._runner.pids()
     with pytest.raises(BadQueryError, match=r"crashed on this query \(SIGSEGV\).*too deeply"):
         store.query(query, timeout=10)
     assert not alive(child)
@@ -128,8 +135,61 @@ def test_a_query_that_crashes_the_engine_is_a_bad_query(store: LocalStore, query
 
 def test_a_child_killed_between_queries_is_replaced(store: LocalStore) -> None:
     store.query("ASK {}", timeout=10)
-    child = store._runner._pid
+    [child] = store._runner.pids()
     os.kill(child, signal.SIGKILL)  # the kernel's OOM killer, an operator
     time.sleep(0.1)
     assert store.query("ASK { ?s ?p ?o }", timeout=10).boolean is True
-    assert store._runner._pid != child
+    assert store._runner.pids() != [child]
+
+
+def test_a_full_pool_refuses_at_once_and_serves_again_when_free() -> None:
+    # One query process and a queue of one: of three slow calls at once, one runs, one waits
+    # and one is refused straight away with BusyError (503 + Retry-After over HTTP).
+    runner = QueryRunner(lambda seconds: time.sleep(seconds) or "slept", Pool(size=1, queue=1))
+    # Started from this thread: a child dies with the thread that forked it (PR_SET_PDEATHSIG),
+    # and a server's workers fork from their one thread (gevent's greenlets share it).
+    assert runner.run(0, 5) == "slept"
+    outcomes: list[object] = []
+
+    def call() -> None:
+        try:
+            outcomes.append(runner.run(0.6, 5))
+        except BusyError as err:
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    threads[2].join()
+    assert isinstance(outcomes[0], BusyError)  # the third: refused before the others end
+    assert time.monotonic() - started < 0.5
+    assert outcomes[0].retry_after == 5
+    for thread in threads:
+        thread.join()
+    assert outcomes[1:] == ["slept", "slept"]
+    assert runner.run(0, 5) == "slept"  # free again
+    runner.close()
+
+
+def test_a_caller_that_waits_too_long_for_a_process_is_refused() -> None:
+    runner = QueryRunner(lambda seconds: time.sleep(seconds) or "slept", Pool(size=1, queue=3))
+    runner.run(0, 5)
+    first = threading.Thread(target=runner.run, args=(1.5, 5))
+    first.start()
+    time.sleep(0.1)
+    with pytest.raises(BusyError):
+        runner.run(0, 0.3)  # no process comes free within its own timeout
+    first.join()
+    runner.close()
+
+
+def test_errors_of_ckpld_raised_in_the_child_arrive_as_themselves() -> None:
+    def refuse(_: object) -> None:
+        raise NotAcceptableError("not in this format")
+
+    runner = QueryRunner(refuse)
+    with pytest.raises(NotAcceptableError, match="not in this format"):
+        runner.run(None, 5)
+    runner.close()

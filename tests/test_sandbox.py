@@ -19,6 +19,7 @@ from ckpld.config import Settings
 from ckpld.errors import BadQueryError, ConfigError, SandboxError
 from ckpld.publication import publish
 from ckpld.store import sandbox
+from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore
 
 
@@ -74,7 +75,7 @@ def test_a_service_call_reaches_nothing(listener: tuple[int, list[bytes]], host:
 def test_an_unconfined_store_would_call_out(listener: tuple[int, list[bytes]]) -> None:
     # The control: without the filter the same query connects, so the test above means something.
     port, seen = listener
-    store = LocalStore("http://x/", confined=False)
+    store = LocalStore("http://x/", pool=Pool(confined=False))
     try:
         with pytest.raises(BadQueryError):
             store.query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}")

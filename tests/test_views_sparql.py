@@ -190,7 +190,7 @@ def test_limits_cut_and_say_so(settings: Settings) -> None:
     assert response.headers["X-SPARQL-Truncated"] == "true"
     assert response.headers["X-SPARQL-MaxRows"] == "3"
     page = get(small, "SELECT * WHERE { ?s ?p ?o }", BROWSER).get_data(as_text=True)
-    assert "The result was cut at 3 rows" in page
+    assert "Only the first 3 rows are shown" in page
 
 
 def test_runaway_queries_are_stopped_with_503(settings: Settings) -> None:

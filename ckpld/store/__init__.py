@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -22,6 +22,7 @@ class QueryResult:
         boolean: The ASK answer.
         triples: The CONSTRUCT or DESCRIBE graph.
         truncated: True when rows or triples beyond the limit were left out.
+        body: The answer written by the query's `write` (rows and triples are then left out).
     """
 
     kind: Literal["solutions", "boolean", "graph"]
@@ -30,6 +31,24 @@ class QueryResult:
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
     truncated: bool = False
+    body: bytes | None = None
+
+
+Write = Callable[[QueryResult], bytes]
+
+
+def written(result: QueryResult, write: Write | None) -> QueryResult:
+    """`result` with its body written by `write` instead of its rows and triples (unchanged
+    when there is no `write`)."""
+    if write is None:
+        return result
+    return QueryResult(
+        result.kind,
+        result.variables,
+        boolean=result.boolean,
+        truncated=result.truncated,
+        body=write(result),
+    )
 
 
 class Store(Protocol):
@@ -43,6 +62,7 @@ class Store(Protocol):
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         limit: int | None = None,
+        write: Write | None = None,
     ) -> QueryResult:
         """Run a read-only SPARQL query.
 
@@ -53,10 +73,14 @@ class Store(Protocol):
             timeout: Seconds after which the query is stopped (None: no limit, for ckpld's own
                 queries).
             limit: Most rows or triples to return; more sets `truncated`.
+            write: Writes the answer's body where the query ran, under the same deadline (a
+                picklable callable, such as `ckpld.writing.Writer`).
 
         Raises:
             BadQueryError: the query does not parse or cannot be run.
             QueryTimeoutError: the query ran out of time.
+            BusyError: every query process is busy and the queue in front of them is full.
+            NotAcceptableError: `write` cannot write this answer.
         """
         ...
 

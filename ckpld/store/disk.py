@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from ckpld.bulk import Bulk
 from ckpld.errors import OutputError
 from ckpld.sources import SourceFile, load_into
-from ckpld.store.isolation import QueryRunner
+from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
 from ckpld.store.local import LocalStore
 
 KEEP = 2  # data and sealed folders kept (the current ones and the previous ones)
@@ -49,7 +49,7 @@ class DiskStore(LocalStore):
     """
 
     def __init__(
-        self, base_iri: str, folder: Path, data: Path, version: str, confined: bool = True
+        self, base_iri: str, folder: Path, data: Path, version: str, pool: Pool = DEFAULT_POOL
     ) -> None:
         # LocalStore's in-memory store is replaced by per-process read-only handles.
         self._base_iri = base_iri
@@ -61,7 +61,7 @@ class DiskStore(LocalStore):
         self._handle: ox.Store | None = None
         self._opened = (0, Path())
         self._files: dict[str, Path] = {}
-        self._runner = QueryRunner(self._execute, confined)
+        self._runner = QueryRunner(self._execute, pool)
         # A RocksDB handle must not cross a fork (gunicorn's workers, the query child): drop it
         # before forking; each process opens its own on first use.
         reference = weakref.ref(self)
@@ -69,7 +69,7 @@ class DiskStore(LocalStore):
 
     @classmethod
     def prepare(
-        cls, base_iri: str, folder: Path, files: Sequence[SourceFile], confined: bool = True
+        cls, base_iri: str, folder: Path, files: Sequence[SourceFile], pool: Pool = DEFAULT_POOL
     ) -> DiskStore:
         """The store of `files` in `folder`: reused when these files were loaded before, else
         parsed into a new data folder.
@@ -85,7 +85,7 @@ class DiskStore(LocalStore):
         except (OSError, ValueError, KeyError, TypeError):
             version, graphs = _build_data(base_iri, folder, data, files)
         _touch(data)
-        store = cls(base_iri, folder, data, version, confined)
+        store = cls(base_iri, folder, data, version, pool)
         store._files = {graph: data / _GRAPHS / name for graph, name in graphs.items()}
         return store
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import math
 import os
 import pickle
 import re
@@ -23,12 +24,15 @@ import resource
 import select
 import signal
 import struct
+import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ckpld.errors import (
     BadQueryError,
+    BusyError,
     CkpldError,
     QueryMemoryError,
     QueryTimeoutError,
@@ -46,47 +50,139 @@ def _size(count: int) -> str:
     return f"{count / (1 << 30):g} GiB" if count >= 1 << 30 else f"{count / (1 << 20):.0f} MiB"
 
 
-class QueryRunner:
-    """Runs `execute(request)` in a child process, with a deadline per call.
+@dataclass(frozen=True)
+class Pool:
+    """How a store runs queries: `size` processes per server process, `queue` more calls may
+    wait, and whether the processes are `confined` (no network)."""
 
-    The child is `confined` (the default): it has no network (ckpld.store.sandbox).
+    size: int = 1
+    queue: int = 4
+    confined: bool = True
+
+
+DEFAULT_POOL = Pool()
+
+
+class QueryRunner:
+    """Runs `execute(request)` in child processes, with a deadline per call: a bounded pool.
+
+    At most `size` children of this process run queries at once; at most `queue` more calls
+    wait for one (each no longer than its timeout). Any further call is refused at once with
+    `BusyError`, so that a flood of slow queries costs a bounded amount of work and memory and
+    the rest of the server keeps answering. Children are `confined` (the default): they have no
+    network (ckpld.store.sandbox). They run at a lower CPU priority than their parent.
+
+    The pool's state is made in the process that uses it, on first use: a pool made before a
+    fork (gunicorn's preloaded application) starts its own children and, under gevent, its own
+    cooperative locks in each worker. A child dies with the thread that forked it
+    (PR_SET_PDEATHSIG): use a pool from one thread, as gevent's and sync workers do.
     """
 
-    def __init__(self, execute: Callable[[Any], Any], confined: bool = True) -> None:
+    def __init__(self, execute: Callable[[Any], Any], pool: Pool = DEFAULT_POOL) -> None:
         self._execute = execute
-        self._confined = confined
-        self._lock = threading.Lock()
-        self._pid = 0
-        self._owner = 0
-        self._to_child = -1
-        self._from_child = -1
+        self._confined = pool.confined
+        self._size = pool.size
+        self._queue = pool.queue
+        self._state: _PoolState | None = None
 
     def run(self, request: Any, timeout: float) -> Any:
-        """The child's answer to `request`.
+        """A child's answer to `request`.
 
         Raises:
+            BusyError: every child is busy and the queue is full, or no child came free in time.
             QueryTimeoutError: no answer within `timeout` seconds (the child was killed).
             QueryMemoryError: the query needed more than `QUERY_MEMORY` bytes (the child stopped).
             BadQueryError: the child found the query malformed or impossible to run, or crashed
                 on it.
+            CkpldError: any other error of ckpld's that the child raised.
         """
-        with self._lock:
-            self._ensure_child()
+        state = self._here()
+        with state.lock:
+            if state.admitted >= self._size + self._queue:
+                raise BusyError(_BUSY, max(1, math.ceil(timeout)))
+            state.admitted += 1
+        try:
+            if not state.slots.acquire(timeout=timeout):
+                raise BusyError(_BUSY, max(1, math.ceil(timeout)))
             try:
-                _send(self._to_child, request)
-                ready, _, _ = select.select([self._from_child], [], [], timeout)
-                if not ready:
-                    self._kill()
-                    raise QueryTimeoutError(
-                        f"the query ran longer than {timeout:g} s and was stopped; "
-                        "narrow it down (LIMIT, more specific patterns) and try again"
-                    )
-                outcome, value = _receive(self._from_child)
-            except (OSError, EOFError) as err:  # the child died: how says why
-                raise _death(self._kill(), err) from err
-            if outcome == "memory":  # the next query gets a new child, with all its memory
-                self._kill()
-                raise QueryMemoryError(_TOO_MUCH)
+                with state.lock:
+                    child = state.idle.pop() if state.idle else _Child(self._execute)
+                try:
+                    return child.ask(request, timeout, self._confined)
+                finally:
+                    with state.lock:
+                        state.idle.append(child)
+            finally:
+                state.slots.release()
+        finally:
+            with state.lock:
+                state.admitted -= 1
+
+    def pids(self) -> list[int]:
+        """The process ids of this process's living children (idle ones)."""
+        state = self._state
+        if state is None or state.owner != os.getpid():
+            return []
+        return [child.pid for child in state.idle if child.pid]
+
+    def close(self) -> None:
+        """Stop this process's children, if any."""
+        state = self._state
+        if state is not None and state.owner == os.getpid():
+            with state.lock:
+                for child in state.idle:
+                    child.kill()
+
+    def _here(self) -> _PoolState:
+        state = self._state
+        if state is None or state.owner != os.getpid():
+            state = self._state = _PoolState(self._size)
+        return state
+
+
+_BUSY = (
+    "every query process of this server is busy and the queue is full; try again shortly, "
+    "or ask for less (LIMIT, more specific patterns)"
+)
+
+
+class _PoolState:
+    """A pool's locks, counters and idle children in the process that made them."""
+
+    def __init__(self, size: int) -> None:
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(size)
+        self.idle: list[_Child] = []
+        self.admitted = 0  # calls running or waiting
+
+
+class _Child:
+    """One child process that answers requests over a pair of pipes."""
+
+    def __init__(self, execute: Callable[[Any], Any]) -> None:
+        self._execute = execute
+        self.pid = 0
+        self._to_child = -1
+        self._from_child = -1
+
+    def ask(self, request: Any, timeout: float, confined: bool) -> Any:
+        self._ensure(confined)
+        try:
+            _send(self._to_child, request)
+            ready, _, _ = select.select([self._from_child], [], [], timeout)
+            if not ready:
+                self.kill()
+                raise QueryTimeoutError(
+                    f"the query ran longer than {timeout:g} s and was stopped; "
+                    "narrow it down (LIMIT, more specific patterns) and try again"
+                )
+            outcome, value = _receive(self._from_child)
+        except (OSError, EOFError) as err:  # the child died: how says why
+            raise _death(self.kill(), err) from err
+        if outcome == "memory":  # the next query gets a new child, with all its memory
+            self.kill()
+            raise QueryMemoryError(_TOO_MUCH)
         if outcome == "large":
             raise QueryMemoryError(
                 f"the answer is {_size(value)}, more than the {_size(QUERY_ANSWER)} this "
@@ -94,47 +190,43 @@ class QueryRunner:
             )
         if outcome == "bad":
             raise BadQueryError(value)
+        if outcome == "raise":
+            raise value
         if outcome == "error":
             raise RuntimeError(f"the query process failed: {value}")
         if outcome == "unconfined":
             raise SandboxError(f"queries are not run: their process cannot be confined ({value})")
         return value
 
-    def close(self) -> None:
-        """Stop the child, if any."""
-        with self._lock:
-            self._kill()
-
-    def _ensure_child(self) -> None:
-        if self._pid and self._owner == os.getpid():
+    def _ensure(self, confined: bool) -> None:
+        if self.pid:
             try:
-                if os.waitpid(self._pid, os.WNOHANG)[0] == 0:
-                    return  # alive and ours
+                if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                    return  # alive
             except ChildProcessError:
                 pass
             self._forget()  # it died between queries (killed from outside): start another
-        self._pid = 0  # a child of another process (before a fork) is not ours to use
         child_in, parent_out = os.pipe()
         parent_in, child_out = os.pipe()
-        pid = os.fork()
+        pid = _plain_fork()
         if pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outcomes
             os.close(parent_out)
             os.close(parent_in)
-            _serve(self._execute, child_in, child_out, self._confined)
+            _serve(self._execute, child_in, child_out, confined)
         os.close(child_in)
         os.close(child_out)
-        self._pid, self._owner = pid, os.getpid()
+        self.pid = pid
         self._to_child, self._from_child = parent_out, parent_in
 
-    def _kill(self) -> int | None:
+    def kill(self) -> int | None:
         """Kill and reap the child; its wait status (None: none, or already reaped)."""
-        if not self._pid or self._owner != os.getpid():
+        if not self.pid:
             return None
         status = None
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)  # a child that already exited keeps its status
+            os.kill(self.pid, signal.SIGKILL)  # a child that already exited keeps its status
         with contextlib.suppress(ChildProcessError):
-            status = os.waitpid(self._pid, 0)[1]
+            status = os.waitpid(self.pid, 0)[1]
         self._forget()
         return status
 
@@ -143,13 +235,25 @@ class QueryRunner:
         for fd in (self._to_child, self._from_child):
             with contextlib.suppress(OSError):
                 os.close(fd)
-        self._pid = 0
+        self.pid = 0
 
 
 _TOO_MUCH = (
     f"the query needed more than {_size(QUERY_MEMORY)} of memory and was stopped; narrow it "
     "down (LIMIT, more specific patterns, no ORDER BY or GROUP BY over everything) and try again"
 )
+
+
+def _plain_fork() -> int:
+    """`os.fork` as the operating system does it, also in a gevent worker.
+
+    gevent's own fork restarts its event loop in the child, which would then watch sockets the
+    child closes (ckpld.store.sandbox) and abort. A query process never runs that loop: it
+    blocks on its pipe, and only on it.
+    """
+    monkey = sys.modules.get("gevent.monkey")
+    fork: Callable[[], int] = monkey.get_original("os", "fork") if monkey else os.fork
+    return fork()
 
 
 def _death(status: int | None, err: Exception) -> Exception:
@@ -177,6 +281,8 @@ def _serve(
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()  # a crash here answers a query (see `_death`): no traceback to print
+    with contextlib.suppress(OSError):
+        os.nice(10)  # pages and documents first: the parent's work is short, a query's may not be
     with contextlib.suppress(OSError, AttributeError):  # Linux: die with the parent
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     _limit_memory()
@@ -201,8 +307,8 @@ def _serve(
                 answer = ("bad", err.detail)
             except MemoryError:
                 answer = ("memory", "")
-            except CkpldError as err:
-                answer = ("error", err.detail)
+            except CkpldError as err:  # raised again in the parent (one-argument errors pickle)
+                answer = ("raise", err)
             except Exception as err:  # the parent reports it; the child keeps serving
                 answer = ("error", f"{type(err).__name__}: {err}")
             try:

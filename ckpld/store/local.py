@@ -10,25 +10,27 @@ import pyoxigraph as ox
 from ckpld.errors import BadQueryError
 from ckpld.query_text import read
 from ckpld.sources import SourceFile, load_into
-from ckpld.store import QueryResult
-from ckpld.store.isolation import QueryRunner
+from ckpld.store import QueryResult, Write, written
+from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
 
-Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None]
+Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None]
 
 
 class LocalStore:
     """A pyoxigraph store; the default graph of a query is the union of all named graphs.
 
     Queries with a timeout run in a child process that is killed when they are late (see
-    `ckpld.store.isolation`) and, when `confined`, has no network (`ckpld.store.sandbox`);
-    ckpld's own queries, without one, run in this process.
+    `ckpld.store.isolation`; `pool` says how many) and, unless told otherwise, has no network
+    (`ckpld.store.sandbox`); ckpld's own queries, without one, run in this process.
     """
 
-    def __init__(self, base_iri: str, quads: Iterable[ox.Quad] = (), confined: bool = True) -> None:
+    def __init__(
+        self, base_iri: str, quads: Iterable[ox.Quad] = (), pool: Pool = DEFAULT_POOL
+    ) -> None:
         self._base_iri = base_iri
         self._store = ox.Store()
         self._store.extend(quads)
-        self._runner = QueryRunner(self._execute, confined)
+        self._runner = QueryRunner(self._execute, pool)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add statements (used at startup, before the store is served)."""
@@ -50,9 +52,10 @@ class LocalStore:
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         limit: int | None = None,
+        write: Write | None = None,
     ) -> QueryResult:
         """Run a read-only query; see `ckpld.store.Store.query`."""
-        request: Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit)
+        request: Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit, write)
         if timeout is None:
             return self._execute(request)
         result: QueryResult = self._runner.run(request, timeout)
@@ -60,16 +63,16 @@ class LocalStore:
 
     def dump(self, graph: str) -> bytes:
         """One graph as N-Triples; see `ckpld.store.Store.dump`."""
-        written = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-        assert written is not None
-        return written
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        assert data is not None
+        return data
 
     def close(self) -> None:
         """Stop the query process, if one was started."""
         self._runner.close()
 
     def _execute(self, request: Request) -> QueryResult:
-        sparql, default_graphs, named_graphs, limit = request
+        sparql, default_graphs, named_graphs, limit, write = request
         # The default graph is the union of all graphs, unless the protocol's parameters or the
         # query's FROM / FROM NAMED name a dataset: then exactly that one.
         reading = read(sparql, self._base_iri)
@@ -82,13 +85,14 @@ class LocalStore:
                 default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )
-            return query_result(answer, limit)
+            result = query_result(answer, limit)
         except SyntaxError as err:
             raise BadQueryError(f"SPARQL syntax {err}") from err
         except (OSError, ValueError, RuntimeError) as err:  # RuntimeError: an unknown function
             if reading.services:  # what a remote endpoint answered is not passed on
                 raise BadQueryError("the query cannot be run: a SERVICE call failed") from err
             raise BadQueryError(f"the query cannot be run: {err}") from err
+        return written(result, write)
 
 
 def query_result(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ckpld.results import results_json
-from ckpld.store import QueryResult, Store
+from ckpld.store import QueryResult, Store, Write
 from ckpld.store.local import query_result
 
 
@@ -38,16 +38,18 @@ class Remembered:
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         limit: int | None = None,
+        write: Write | None = None,
     ) -> QueryResult:
-        """See `ckpld.store.Store.query`; kept when an internal SELECT (no timeout, dataset or
-        limit)."""
-        if timeout is not None or default_graphs or named_graphs or limit is not None:
+        """See `ckpld.store.Store.query`; kept when an internal SELECT (no timeout, dataset,
+        limit or writer)."""
+        if timeout is not None or default_graphs or named_graphs or limit is not None or write:
             return self._store.query(
                 sparql,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
                 timeout=timeout,
                 limit=limit,
+                write=write,
             )
         digest = hashlib.sha256(f"{self._key}\n{sparql}".encode()).hexdigest()[:32]
         path = self._folder / f"{digest}.srj"

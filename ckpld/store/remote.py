@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import islice
 
 import pyoxigraph as ox
@@ -17,7 +18,8 @@ import requests
 
 from ckpld.errors import BadQueryError, QueryTimeoutError, UpstreamError
 from ckpld.query_text import QueryText, read
-from ckpld.store import QueryResult
+from ckpld.store import QueryResult, Write, written
+from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -25,17 +27,24 @@ CONNECT_TIMEOUT = 5.0
 ANYTIME = "S1TAT"  # Virtuoso: the answer is partial, cut by the server's time limit
 TIMED_OUT = "S1T00"  # Virtuoso: the query was stopped by the server's time limit
 INTERNAL_TIMEOUT = 600.0  # ckpld's own queries (statistics, dumps) may take long on big data
+_Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None]
 
 
 class RemoteStore:
     """The SPARQL endpoint at `endpoint`, holding the dataset's named graphs `graphs`."""
 
-    def __init__(self, endpoint: str, base_iri: str, graphs: Sequence[str] = ()) -> None:
+    def __init__(
+        self, endpoint: str, base_iri: str, graphs: Sequence[str] = (), pool: Pool = DEFAULT_POOL
+    ) -> None:
         self.endpoint = endpoint
         self._base_iri = base_iri
         self.graphs = tuple(graphs)
         self._sessions: dict[int, requests.Session] = {}
         self._syntax = ox.Store()  # empty: parses queries, so errors read alike on every store
+        # Clients' queries are sent, read and written in query processes too, so that reading
+        # and writing a large answer is bound by the query's deadline. They need the network
+        # (to reach the store): they are not confined.
+        self._runner = QueryRunner(self._fetch, replace(pool, confined=False))
 
     def _session(self) -> requests.Session:
         """One HTTP session per process: gunicorn's workers must not share the master's sockets."""
@@ -74,6 +83,7 @@ class RemoteStore:
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
         limit: int | None = None,
+        write: Write | None = None,
     ) -> QueryResult:
         """Run a read-only query; see `ckpld.store.Store.query`.
 
@@ -83,6 +93,14 @@ class RemoteStore:
                 working on it: set its own execution limit too).
             UpstreamError: the endpoint cannot be reached or failed.
         """
+        request: _Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit, write)
+        if timeout is None:
+            return self._fetch(request, INTERNAL_TIMEOUT)
+        result: QueryResult = self._runner.run(request, timeout)
+        return result
+
+    def _fetch(self, request: _Request, timeout: float | None = None) -> QueryResult:
+        sparql, default_graphs, named_graphs, limit, write = request
         reading = read(sparql, self._base_iri)
         if not reading.services:  # (an empty store would still call a SERVICE)
             try:
@@ -101,6 +119,7 @@ class RemoteStore:
                 self.endpoint,
                 data=fields,
                 headers={"Accept": N_TRIPLES if graph_form else RESULTS_JSON},
+                # in a query process, the process's deadline stops the wait
                 timeout=(CONNECT_TIMEOUT, timeout or INTERNAL_TIMEOUT),
             )
         except requests.Timeout as err:
@@ -122,7 +141,7 @@ class RemoteStore:
             raise QueryTimeoutError(
                 "the store stopped the query at its own time limit; simplify it or add LIMIT"
             )
-        return _result(response.content, graph_form, limit)
+        return written(_result(response.content, graph_form, limit), write)
 
     def dump(self, graph: str) -> bytes:
         """One graph as N-Triples; see `ckpld.store.Store.dump`."""
@@ -134,9 +153,10 @@ class RemoteStore:
         return written
 
     def close(self) -> None:
-        """Close the HTTP connections."""
+        """Close the HTTP connections and stop the query processes."""
         for session in self._sessions.values():
             session.close()
+        self._runner.close()
 
 
 def _result(body: bytes, graph_form: bool, limit: int | None) -> QueryResult:

@@ -23,18 +23,20 @@ from ckpld.policy import EDITOR_STYLES, content_security_policy
 from ckpld.protocol import SparqlRequest, parse_request, url_params
 from ckpld.publication import Publication
 from ckpld.query_text import check, read
-from ckpld.results import serialize
 from ckpld.store import QueryResult
 from ckpld.views.representation import Representation, media_type, respond
 from ckpld.views.resource import publication
+from ckpld.writing import BOOLEAN_FORMATS, Writer, formats_for
 
 bp = Blueprint("sparql", __name__)
 
-BOOLEAN_FORMATS = tuple(f for f in RESULTS_FORMATS if f.name in ("json", "xml"))
 EDITOR_POLICY = content_security_policy(EDITOR_STYLES)
 YASGUI_FILES = {"yasgui.min.js": "text/javascript", "yasgui.min.css": "text/css"}
 OVERRIDES = ("_format", "format", "output", "_mediatype")
 MAX_CACHED_BODY = 1 << 20  # larger answers are sent but not kept in memory
+# An HTML results page shows at most this many rows, and values: the whole answer is a download.
+HTML_ROWS = 1000
+HTML_CELLS = 20000
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -148,32 +150,23 @@ def _represent(
 ) -> Representation:
     assert sparql.query is not None
     settings = pub.settings
+    # The answer's body is written in the query process, under the query's deadline; an HTML
+    # page is made here, from at most HTML_ROWS rows (and HTML_CELLS values).
+    page = fmt is HTML
+    context_url = settings.base_iri + "context.jsonld"
+    writer = None if page else Writer(fmt.name, pub.prefixes, pub.context, context_url)
     result = pub.store.query(
         sparql.query,
         default_graphs=sparql.default_graphs,
         named_graphs=sparql.named_graphs,
         timeout=settings.query_timeout,
-        limit=settings.result_limit,
+        limit=min(settings.result_limit, HTML_ROWS) if page else settings.result_limit,
+        write=writer,
     )
-    if fmt is HTML:
-        body = _results_page(pub, sparql.query, result, lang, path, found)
-    elif result.kind == "graph":
-        body = render(
-            _quads(result.triples),
-            fmt,
-            pub.prefixes,
-            pub.context,
-            settings.base_iri + "context.jsonld",
-        )
+    if result.body is not None:
+        body = result.body
     else:
-        try:
-            body = serialize(result, fmt, pub.prefixes)
-        except MemoryError as err:  # pyoxigraph's results writers take values up to 16 MiB
-            if "buffer" not in str(err):
-                raise
-            raise _unwritable(
-                result, fmt, "a value longer than 16 MiB", ("xml", "csv", "tsv")
-            ) from err
+        body = _results_page(pub, sparql.query, result, lang, path, found)
     headers = [("X-SPARQL-MaxRows", str(settings.result_limit))]
     if result.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))
@@ -182,16 +175,6 @@ def _represent(
     )
     vary = ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
     return Representation(body, media_type(fmt), etag, pub.modified, vary, headers=tuple(headers))
-
-
-def _unwritable(
-    result: QueryResult, fmt: Format, why: str, writers: tuple[str, ...]
-) -> NotAcceptableError:
-    """406 for an answer the `writers` of these formats cannot write in reasonable time."""
-    others = ", ".join(f.media_type for f in (*_formats(result), HTML) if f.name not in writers)
-    return NotAcceptableError(
-        f"this answer holds {why} for this server's {fmt.name} writer; it is available as: {others}"
-    )
 
 
 def _service(pub: Publication) -> Response:
@@ -271,16 +254,20 @@ def _results_page(
     found: Recipe | None,
 ) -> bytes:
     labeller = Labeller(pub.settings.base_iri, lang, (), pub.labels, pub.prefixes)
-    rows = [[labeller.value(t) if t is not None else None for t in row] for row in result.rows]
+    shown = HTML_CELLS // max(1, len(result.variables) if result.kind == "solutions" else 3)
+    cut = result.truncated or len(result.rows) > shown or len(result.triples) > shown
+    rows = [
+        [labeller.value(t) if t is not None else None for t in row] for row in result.rows[:shown]
+    ]
     triples = [
         [labeller.value(t.subject), labeller.value(t.predicate), labeller.value(t.object)]
-        for t in result.triples
+        for t in result.triples[:shown]
     ]
     if found is None:
         base = "/sparql?" + urlencode({"query": query_text}) + "&"
     else:
         base = f"{path}?"
-    links = [(f.name, f"{base}_format={f.name}", f.media_type) for f in _formats(result)]
+    links = [(f.name, f"{base}_format={f.name}", f.media_type) for f in formats_for(result)]
     heading = found.question(lang) if found else translate(lang, "Query results")
     return render_template(
         "results.html",
@@ -292,7 +279,8 @@ def _results_page(
         links=links,
         heading=heading,
         found=found,
-        limit=pub.settings.result_limit,
+        cut=cut,
+        shown=max(len(rows), len(triples)),
     ).encode()
 
 
@@ -302,12 +290,6 @@ def _offers(form: str | None) -> tuple[Format, ...]:
     if form == "ASK":
         return (*BOOLEAN_FORMATS, HTML)
     return (*RESULTS_FORMATS, HTML)
-
-
-def _formats(result: QueryResult) -> tuple[Format, ...]:
-    if result.kind == "graph":
-        return RDF_FORMATS
-    return BOOLEAN_FORMATS if result.kind == "boolean" else RESULTS_FORMATS
 
 
 def _page(pub: Publication, body: str, tag: str, policy: str | None = None) -> Representation:
