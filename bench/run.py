@@ -233,6 +233,7 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
         "CKPLD_CACHE_DIR": str(work / f"cache-{scale:.0e}"),
         "CKPLD_DUMPS_DIR": str(work / f"dumps-{scale:.0e}"),
         "CKPLD_WORKERS": str(WORKERS),
+        "CKPLD_SPARQL_RATE_LIMIT": "0",  # the load comes from one address: no per-client limit
     }
     if scale >= DISK_FROM:  # beyond memory's comfort: the on-disk store, shared by the workers
         env["CKPLD_STORE"] = "disk"

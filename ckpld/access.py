@@ -21,15 +21,18 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class RequestIds:
-    """WSGI middleware: every request gets an id (the caller's `X-Request-Id` when it is sane,
-    else a new one), sent back in `X-Request-Id` and logged, so a report can be matched."""
+    """WSGI middleware: every request gets an id the server made, sent back in `X-Request-Id`
+    and logged, so a report can be matched. A caller's own `X-Request-Id` (a proxy's) is logged
+    beside it when it looks sane, never in its place: no client chooses what the log says."""
 
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+        if _GIVEN_ID.match(given):
+            environ["ckpld.client_request_id"] = given
+        request_id = uuid.uuid4().hex
         environ["ckpld.request_id"] = request_id
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -61,7 +64,7 @@ def entry(
 ) -> dict[str, Any]:
     """The log record of one request (the query string cut at QUERY_SHOWN characters)."""
     query = environ.get("QUERY_STRING", "")
-    path = environ.get("PATH_INFO", "")
+    path = _text(environ.get("PATH_INFO", ""))
     record: dict[str, Any] = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "request_id": headers.get("x-request-id") or environ.get("ckpld.request_id", ""),
@@ -74,6 +77,8 @@ def entry(
         "bytes": sent,
         "user_agent": environ.get("HTTP_USER_AGENT", ""),
     }
+    if environ.get("ckpld.client_request_id"):
+        record["client_request_id"] = environ["ckpld.client_request_id"]
     if query:
         record["query"] = query[:QUERY_SHOWN] + ("…" if len(query) > QUERY_SHOWN else "")
         record["query_length"] = len(query)
@@ -90,4 +95,14 @@ class AccessLog(Logger):  # type: ignore[misc]
         headers = {str(k).lower(): str(v) for k, v in getattr(resp, "headers", [])}
         sent = getattr(resp, "sent", None)
         line = entry(environ, int(status), headers, sent, request_time.total_seconds())
-        self.access_log.info(json.dumps(line, ensure_ascii=False))
+        # ASCII only: every control character, U+0085 and U+2028 included, is escaped, so one
+        # request is one line whatever a client sent.
+        self.access_log.info(json.dumps(line, ensure_ascii=True))
+
+
+def _text(wsgi: str) -> str:
+    """A WSGI string (bytes as Latin-1) as the UTF-8 text the client sent."""
+    try:
+        return wsgi.encode("latin-1").decode("utf-8", errors="backslashreplace")
+    except UnicodeEncodeError:
+        return wsgi

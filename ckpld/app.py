@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, render_template, request
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
+from werkzeug.routing import RequestRedirect
 from werkzeug.utils import cached_property
 
 from ckpld import i18n
@@ -46,6 +48,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.request_class = _Request
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = settings.cache_max_age
+    # Request bodies carry at most a query: the longest one, percent-encoded UTF-8 (up to 12
+    # bytes a character), and room for the other parameters. Larger ones get 413 unread.
+    app.config["MAX_CONTENT_LENGTH"] = max_body(settings)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     i18n.install(app.jinja_env)
     publication = publish(settings)
@@ -73,6 +78,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         served = RateLimit(served, direct, Buckets(settings.sparql_rate_limit))
     app.wsgi_app = RequestIds(served)  # type: ignore[method-assign]
     return app
+
+
+def max_body(settings: Settings) -> int:
+    """The largest request body the server reads, in bytes."""
+    return 12 * settings.query_max_length + (64 << 10)
 
 
 def _rate_limited() -> None:
@@ -123,6 +133,11 @@ def _http_error(err: HTTPException) -> Response:
     for name, value in err.get_headers():  # Allow on a 405, Content-Range on a 416
         if name.lower() != "content-type":
             response.headers[name] = value
+    if isinstance(err, RequestRedirect):  # werkzeug builds it from the Host header: keep the path
+        target = urlsplit(err.new_url)
+        response.headers["Location"] = target.path + (f"?{target.query}" if target.query else "")
+    if isinstance(err, RequestEntityTooLarge):  # the rest of the body is not read: close
+        response.headers["Connection"] = "close"
     return response
 
 

@@ -122,7 +122,7 @@ class Settings:
         metadata={"help": "Longest SPARQL query accepted, in characters (longer: 413)."},
     )
     sparql_rate_limit: int = field(
-        default=0,
+        default=600,
         metadata={
             "help": "SPARQL answers (/sparql, /queries/) one client address may get per minute, "
             "across all workers; more: 429 with Retry-After. 0: no limit."

@@ -165,11 +165,12 @@ class Labeller:
                 return next(iter(table.values()))
         return compact(iri, self.prefixes)
 
-    def href(self, iri: str) -> str:
-        """Where a link to `iri` goes: this server for our IRIs (language kept), else the IRI."""
+    def href(self, iri: str) -> str | None:
+        """Where a link to `iri` goes: this server for our IRIs (language kept), else the IRI;
+        None for an IRI that is not http(s) (`javascript:`, `data:`): it is shown, not linked."""
         path = local_path(self.base, iri)
         if path is None:
-            return iri
+            return iri if _LINKABLE.match(iri) else None
         if not self.keep_lang:
             return path
         place, hash_, fragment = path.partition("#")
@@ -183,7 +184,7 @@ class Labeller:
                 known = iri in self.term_labels
                 shown = self.name(iri) if known else external_name(iri)
                 text = shown or iri
-                return Value(text, href=iri, external=not known)
+                return Value(text, href=self.href(iri), external=not known)
             return Value(self.name(iri), href=self.href(iri))
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
@@ -191,6 +192,8 @@ class Labeller:
             return Value(term.value, lang=term.language or None, datatype=shown)
         return Value(str(term))
 
+
+_LINKABLE = re.compile(r"^https?://", re.IGNORECASE)  # the only IRIs a page links to
 
 # External identifiers a person recognises by name: (IRI pattern, how to show it)
 _EXTERNAL = (

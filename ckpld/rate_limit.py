@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from struct import Struct
 from typing import Any
+from urllib.parse import parse_qsl
 
 SLOTS = 4096
 _ROW = Struct("=Qdd")  # the client's hash, tokens left, when they were counted (monotonic s)
@@ -50,12 +51,16 @@ class Buckets:
 
 
 def counted(environ: dict[str, Any]) -> bool:
-    """Whether a request asks for a SPARQL answer (the editor page and .rq texts do not)."""
+    """Whether a request asks for a SPARQL answer (the editor page and .rq texts do not).
+
+    The parameters are decoded as the endpoint decodes them: `?%71uery=` is a query too.
+    """
     path = environ.get("PATH_INFO", "")
     if path.rstrip("/") == "/sparql":
-        return environ.get("REQUEST_METHOD") == "POST" or "query=" in environ.get(
-            "QUERY_STRING", ""
-        )
+        if environ.get("REQUEST_METHOD") == "POST":
+            return True
+        pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        return any(name == "query" for name, _ in pairs)
     name = path[len("/queries/") :] if path.startswith("/queries/") else ""
     return bool(name) and not name.endswith(".rq")
 

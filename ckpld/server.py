@@ -90,6 +90,13 @@ def options_for(settings: Settings) -> dict[str, Any]:
         "max_requests": settings.max_requests,
         "max_requests_jitter": settings.max_requests // 10,
         "limit_request_line": 8190,  # gunicorn's default, stated: longer request lines get 414
+        "limit_request_fields": 100,  # headers per request (gunicorn's default, stated)
+        "limit_request_field_size": 8190,  # bytes per header line (likewise)
+        # No client, not even one on this host, may set SCRIPT_NAME, PATH_INFO or the scheme
+        # through headers: a proxy on the same host that passes such headers on would let its
+        # clients poison its cache. ckpld's absolute URLs come from base_iri, never from headers.
+        "forwarder_headers": "",
+        "forwarded_allow_ips": "",
         # gunicorn's runtime control socket is one fixed path per user: two servers would clash.
         "control_socket_disable": True,
     }

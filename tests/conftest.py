@@ -52,8 +52,9 @@ def shared_path(relative: str) -> Path:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Default settings, paths resolved against the repository root; dumps, cache and on-disk
-    store in fresh folders."""
+    store in fresh folders; no per-client SPARQL limit (every test client is one address)."""
     values = {
+        "sparql_rate_limit": 0,
         "dumps_dir": tmp_path_factory.mktemp("dumps"),
         "cache_dir": tmp_path_factory.mktemp("cache"),
         "store_path": tmp_path_factory.mktemp("store"),

@@ -18,7 +18,7 @@ def test_every_response_carries_a_request_id(client: FlaskClient) -> None:
     second = client.get("/doc/organization/encc.ttl").headers["X-Request-Id"]
     assert first != second and len(first) == 32  # new ids, also for answers from the cache
     given = client.get("/healthz", headers={"X-Request-Id": "lb-42.a"})
-    assert given.headers["X-Request-Id"] == "lb-42.a"  # a proxy's id is kept
+    assert len(given.headers["X-Request-Id"]) == 32  # the server's own, never the client's
     odd = client.get("/healthz", headers={"X-Request-Id": "bad id\u00e9" + "x" * 80})
     assert odd.headers["X-Request-Id"] != "bad id" and len(odd.headers["X-Request-Id"]) == 32
     assert "X-Request-Id" in client.get("/healthz").headers["Access-Control-Expose-Headers"]
@@ -64,3 +64,26 @@ def test_gunicorn_writes_one_json_line_per_request(capsys: pytest.CaptureFixture
     record = json.loads(line)
     assert record["request_id"] == "r1" and record["status"] == 200 and record["bytes"] == 5
     assert record["path"] == "/doc/x" and record["outcome"] == "ok"
+
+
+def test_the_log_keeps_one_line_per_request_and_the_path_as_sent(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = Config()
+    config.set("accesslog", "-")
+    log = AccessLog(config)
+    response = SimpleNamespace(status="404 NOT FOUND", headers=[("X-Request-Id", "r2")], sent=9)
+    path = "/id/kraków\u0085x\u2028y\nz".encode().decode("latin-1")  # as WSGI passes bytes
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": "GET",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_USER_AGENT": "a\rb",
+        "ckpld.client_request_id": "lb-42.a",
+    }
+    log.access(response, None, environ, timedelta(milliseconds=7))
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.isascii() and "\u0085" not in line
+    record = json.loads(line)
+    assert record["path"] == "/id/kraków\u0085x\u2028y\nz"  # decoded as the client wrote it
+    assert record["request_id"] == "r2" and record["client_request_id"] == "lb-42.a"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -120,7 +119,8 @@ def test_inherited_sockets_are_closed_and_no_new_ones_open() -> None:
 def test_without_libseccomp_the_server_does_not_start(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "pyseccomp", None)  # as if the library were missing
+    monkeypatch.setattr(sandbox, "_seccomp", None)  # as if the library were missing
+    monkeypatch.setattr(sandbox, "_MISSING", "libseccomp.so.2: cannot open shared object file")
     with pytest.raises(SandboxError, match="query_sandbox = false") as caught:
         publish(settings)
     assert caught.value.exit_code == 2

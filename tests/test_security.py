@@ -47,7 +47,8 @@ def test_production_defaults(app: Flask) -> None:
     defaults = Settings()
     assert defaults.host == "127.0.0.1"  # reachable from this machine only, unless told
     assert defaults.store_password == "" and defaults.store_user == ""
-    assert defaults.sparql_rate_limit == 0 and defaults.max_requests > 0
+    assert 0 < defaults.sparql_rate_limit <= 1000 and defaults.max_requests > 0  # generous, on
+    assert defaults.query_sandbox and 0 < defaults.query_processes and defaults.query_queue >= 0
     assert app.debug is False and app.testing is False
 
 

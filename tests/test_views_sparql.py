@@ -264,7 +264,7 @@ def test_service_description(client: FlaskClient, settings: Settings) -> None:
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     service = graph.value(None, rdflib.RDF.type, sd.Service)
     endpoints = {str(e) for e in graph.objects(service, sd.endpoint)}
-    assert endpoints == {"http://localhost/sparql", settings.base_iri + "sparql"}
+    assert endpoints == {settings.base_iri + "sparql"}  # the public address, never the Host
     assert (service, sd.supportedLanguage, sd.SPARQL11Query) in graph
     assert (service, sd.feature, sd.UnionDefaultGraph) in graph
     assert (service, sd.feature, sd.BasicFederatedQuery) not in graph

@@ -210,9 +210,12 @@ class _Child:
         parent_in, child_out = os.pipe()
         pid = _plain_fork()
         if pid == 0:  # pragma: no cover - runs in the child, measured by the tests' outcomes
-            os.close(parent_out)
-            os.close(parent_in)
-            _serve(self._execute, child_in, child_out, confined)
+            try:  # whatever happens, the child never returns into its parent's code
+                os.close(parent_out)
+                os.close(parent_in)
+                _serve(self._execute, child_in, child_out, confined)
+            finally:
+                os._exit(1)
         os.close(child_in)
         os.close(child_out)
         self.pid = pid
@@ -277,6 +280,7 @@ def _serve(
 
     A child that is to be confined and cannot be answers every request with that reason.
     """
+    _leave_the_event_loop()
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -317,6 +321,23 @@ def _serve(
                 _send(answers, ("memory", ""))
     finally:
         os._exit(0)
+
+
+def _leave_the_event_loop() -> None:  # pragma: no cover - runs in the child
+    """Make sure a child of a gevent worker never runs the worker's event loop.
+
+    That loop watches the worker's listening socket and its clients: run in the child, it
+    could answer HTTP requests there, or abort on the sockets `confine` closed. Anything that
+    would wait on it fails instead (and the query with it).
+    """
+    hubs = sys.modules.get("gevent._hub_local")
+    hub = hubs.get_hub_if_exists() if hubs else None
+    if hub is not None:
+
+        def refuse(*_: Any) -> None:
+            raise RuntimeError("a query process may not wait on its worker's event loop")
+
+        hub.switch = refuse
 
 
 def _limit_memory() -> None:  # pragma: no cover - runs in the child

@@ -24,6 +24,15 @@ import stat
 
 from ckpld.errors import SandboxError
 
+# Loaded here, once, in the process that starts the server: finding the library runs
+# `ldconfig`, which a query process (forked from a gevent worker) must not do.
+_MISSING = ""  # why the library could not be loaded
+try:
+    import pyseccomp as _seccomp
+except (ImportError, OSError) as _err:  # no libseccomp on this machine
+    _seccomp = None
+    _MISSING = str(_err)
+
 # Socket families that stay allowed: local sockets reach no network.
 _LOCAL = socket.AF_UNIX
 
@@ -35,10 +44,9 @@ def confine(keep: tuple[int, ...] = ()) -> None:
         SandboxError: the filter cannot be installed (no libseccomp, a kernel without seccomp).
     """
     _close_sockets(keep)
-    try:
-        import pyseccomp as seccomp  # libseccomp's shared library is loaded here
-    except (ImportError, OSError) as err:
-        raise SandboxError(f"libseccomp is not available ({err})") from err
+    seccomp = _seccomp
+    if seccomp is None:
+        raise SandboxError(f"libseccomp is not available ({_MISSING})")
     try:
         rules = seccomp.SyscallFilter(seccomp.ALLOW)  # sets no_new_privs, as seccomp requires
         denied = seccomp.ERRNO(errno.EACCES)
@@ -61,21 +69,11 @@ def check() -> None:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe
-        os.close(reader)
-        outcome = b"ok"
-        try:
-            confine(keep=(writer,))
-            try:
-                socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
-                outcome = b"a TCP socket could still be opened"
-            except PermissionError:
-                pass
-        except SandboxError as err:
-            outcome = err.detail.encode()
-        except BaseException as err:  # anything else: reported, never raised in the child
-            outcome = f"{type(err).__name__}: {err}".encode()
-        os.write(writer, outcome[:4096])
-        os._exit(0)
+        try:  # whatever happens, the child never returns into its parent's code
+            os.close(reader)
+            os.write(writer, _try_confined(writer)[:4096])
+        finally:
+            os._exit(0)
     os.close(writer)
     try:
         said = os.read(reader, 4096).decode(errors="replace")
@@ -88,6 +86,21 @@ def check() -> None:
             f"({said or 'the test process died'}); set query_sandbox = false to serve "
             "without that guard"
         )
+
+
+def _try_confined(writer: int) -> bytes:  # pragma: no cover - runs in `check`'s child
+    """b"ok" when, once confined, this process cannot open a TCP socket; else why."""
+    try:
+        confine(keep=(writer,))
+        try:
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+            return b"a TCP socket could still be opened"
+        except PermissionError:
+            return b"ok"
+    except SandboxError as err:
+        return err.detail.encode()
+    except BaseException as err:  # anything else: reported, never raised in the child
+        return f"{type(err).__name__}: {err}".encode()
 
 
 def _close_sockets(keep: tuple[int, ...]) -> None:

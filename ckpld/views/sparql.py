@@ -191,9 +191,9 @@ def _service(pub: Publication) -> Response:
             lambda: _page(pub, _editor(pub, lang), f"editor-{lang}{_kept()}", EDITOR_POLICY),
         )
         return respond(rep, request, pub.settings.cache_max_age)
-    # sd:endpoint must be the URL the client used (SPARQL 1.1 Service Description §5), and the
-    # canonical one when they differ.
-    endpoints = [request.base_url, pub.settings.base_iri + "sparql"]
+    # sd:endpoint is the public address (base_iri), never one made from the request's Host:
+    # an answer any client can shape would let it put its own endpoint in a cached description.
+    endpoints = [pub.settings.base_iri + "sparql"]
     formats = [f.iri for f in (*RESULTS_FORMATS, *RDF_FORMATS)]
 
     def make() -> Representation:
@@ -205,16 +205,15 @@ def _service(pub: Publication) -> Response:
             pub.context,
             pub.settings.base_iri + "context.jsonld",
         )
-        tag = hashlib.sha256(request.base_url.encode()).hexdigest()[:8]
         return Representation(
             body,
             media_type(chosen),
-            f"{pub.etag_base}-sd-{tag}-{chosen.name}",
+            f"{pub.etag_base}-sd-{chosen.name}",
             pub.modified,
             ("Accept",),
         )
 
-    rep = pub.cache.get(("service", request.base_url, chosen.name), make)
+    rep = pub.cache.get(("service", chosen.name), make)
     return respond(rep, request, pub.settings.cache_max_age)
 
 

@@ -36,7 +36,10 @@ class LiveServer:
         cwd: Path = ROOT,
         env: dict[str, str] | None = None,
         dumps: Path | None = None,
+        own_base: bool = False,
     ) -> None:
+        """`own_base`: the server's base IRI is its own address, as when deployed (by default
+        it is the shipped one, https://dane.ckpodgorza.pl/, served here from 127.0.0.1)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
@@ -47,6 +50,8 @@ class LiveServer:
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
         environment["CKPLD_CACHE_DIR"] = str(self.dumps / ".cache")
         environment["CKPLD_STORE_PATH"] = str(self.dumps / ".store")
+        if own_base:
+            environment["CKPLD_BASE_IRI"] = self.url + "/"
         environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
@@ -112,12 +117,13 @@ def serving(*args: str, **kwargs: Any) -> Iterator[LiveServer]:
 def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     """The server on the embedded store in memory, on disk, and in front of a real Virtuoso
     holding the same data: every test that uses it runs against all three."""
-    env = {}
+    # Every test that uses it asks from 127.0.0.1: no per-client limit on this shared server.
+    env = {"CKPLD_SPARQL_RATE_LIMIT": "0"}
     if request.param == "disk":
-        env = {"CKPLD_STORE": "disk"}
+        env["CKPLD_STORE"] = "disk"
     if request.param == "remote":
         virtuoso = request.getfixturevalue("virtuoso")
-        env = {"CKPLD_STORE": "remote", "CKPLD_STORE_URL": virtuoso.endpoint}
+        env.update({"CKPLD_STORE": "remote", "CKPLD_STORE_URL": virtuoso.endpoint})
     with serving("--workers", "2", env=env) as server:
         server.mode = request.param
         yield server

@@ -36,7 +36,13 @@ LEAST_PER_WORKER = 500
 
 def test_a_short_load_leaves_every_worker_alive_and_no_memory_behind(tmp_path: Path) -> None:
     server = LiveServer(
-        "--workers", "2", env={"CKPLD_QUERY_TIMEOUT": f"{TIMEOUT:g}", "CKPLD_MAX_REQUESTS": "0"}
+        "--workers",
+        "2",
+        env={  # one client address sends it all: no per-client limit here
+            "CKPLD_QUERY_TIMEOUT": f"{TIMEOUT:g}",
+            "CKPLD_MAX_REQUESTS": "0",
+            "CKPLD_SPARQL_RATE_LIMIT": "0",
+        },
     )
     try:
         server.wait_until_ready()

@@ -107,10 +107,12 @@ def test_health_ids_and_json_access_log(served: tuple[LiveServer, Path]) -> None
         headers={"X-Request-Id": "probe-7"},
         timeout=10,
     )
-    assert answer.headers["X-Request-Id"] == "probe-7"
-    assert wait_for(lambda: '"probe-7"' in server.output(), 10)
-    line = next(x for x in server.output().splitlines() if '"probe-7"' in x)
+    made = answer.headers["X-Request-Id"]
+    assert made != "probe-7" and len(made) == 32  # the server's own id; the proxy's is logged
+    assert wait_for(lambda: made in server.output(), 10)
+    line = next(x for x in server.output().splitlines() if made in x)
     record = json.loads(line[line.index("{") :])
+    assert record["client_request_id"] == "probe-7"
     assert record["path"] == "/sparql" and record["status"] == 200 and record["outcome"] == "ok"
     assert record["query_length"] > 5000 and len(record["query"]) < 300  # never the whole text
     assert "x" * 1000 not in server.output()
