@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.before_request(_utf8_parameters)
     app.register_error_handler(CkpldError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(MemoryError, _out_of_memory)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_cors)
     app.after_request(_protect)
@@ -139,6 +140,14 @@ def _http_error(err: HTTPException) -> Response:
     if isinstance(err, RequestEntityTooLarge):  # the rest of the body is not read: close
         response.headers["Connection"] = "close"
     return response
+
+
+def _out_of_memory(err: MemoryError) -> Response:
+    """A request that needed more memory than a worker may take (ckpld.server.WORKER_MEMORY)."""
+    logger.error("out of memory on %s %s", request.method, request.path)
+    return _problem(
+        503, "Out of memory", "this request needed more memory than the server gives one"
+    )
 
 
 def _unexpected_error(err: Exception) -> Response:

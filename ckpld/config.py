@@ -100,7 +100,7 @@ class Settings:
         metadata={"help": "Seconds a SPARQL query may run before it is stopped (answer 503)."},
     )
     query_processes: int = field(
-        default=1,
+        default=2,
         metadata={
             "help": "Processes per worker that run SPARQL queries at once (each killed at "
             "query_timeout, at a lower CPU priority than pages)."
@@ -109,8 +109,8 @@ class Settings:
     query_queue: int = field(
         default=4,
         metadata={
-            "help": "SPARQL queries per worker that may wait for a query process; more: 503 "
-            "with Retry-After at once."
+            "help": "SPARQL queries per worker that may wait for a query process (the wait "
+            "counts toward query_timeout); more: 503 with Retry-After at once."
         },
     )
     result_limit: int = field(

@@ -12,9 +12,19 @@ from gunicorn.app.base import BaseApplication
 from ckpld.access import AccessLog
 from ckpld.config import Settings
 from ckpld.errors import CkpldError
+from ckpld.store.isolation import limit_memory
 
 logger = logging.getLogger("gunicorn.error")  # the master's log, next to gunicorn's own lines
 WORKER_CONNECTIONS = 1000  # open connections per worker (gunicorn's default, stated)
+# Memory a worker may take beyond what it has when it starts (its share of the data included):
+# its caches are bounded (cache_bytes), answers are written by query processes and HTML pages
+# have budgets, so only a bug could need more; then the request fails, not the machine.
+WORKER_MEMORY = 1 << 30
+
+
+def _bound_worker_memory(_server: Any, _worker: Any) -> None:
+    """gunicorn's post_fork hook: the worker's memory is bounded (see WORKER_MEMORY)."""
+    limit_memory(WORKER_MEMORY)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -99,6 +109,7 @@ def options_for(settings: Settings) -> dict[str, Any]:
         "forwarded_allow_ips": "",
         # gunicorn's runtime control socket is one fixed path per user: two servers would clash.
         "control_socket_disable": True,
+        "post_fork": _bound_worker_memory,
     }
 
 

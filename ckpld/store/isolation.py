@@ -26,6 +26,7 @@ import signal
 import struct
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,8 @@ class QueryRunner:
     def run(self, request: Any, timeout: float) -> Any:
         """A child's answer to `request`.
 
+        The time spent waiting for a child counts: the answer comes within `timeout`.
+
         Raises:
             BusyError: every child is busy and the queue is full, or no child came free in time.
             QueryTimeoutError: no answer within `timeout` seconds (the child was killed).
@@ -102,13 +105,15 @@ class QueryRunner:
                 raise BusyError(_BUSY, max(1, math.ceil(timeout)))
             state.admitted += 1
         try:
+            started = time.monotonic()
             if not state.slots.acquire(timeout=timeout):
                 raise BusyError(_BUSY, max(1, math.ceil(timeout)))
             try:
                 with state.lock:
                     child = state.idle.pop() if state.idle else _Child(self._execute)
                 try:
-                    return child.ask(request, timeout, self._confined)
+                    left = max(0.0, timeout - (time.monotonic() - started))
+                    return child.ask(request, left, timeout, self._confined)
                 finally:
                     with state.lock:
                         state.idle.append(child)
@@ -166,11 +171,12 @@ class _Child:
         self._to_child = -1
         self._from_child = -1
 
-    def ask(self, request: Any, timeout: float, confined: bool) -> Any:
+    def ask(self, request: Any, left: float, timeout: float, confined: bool) -> Any:
+        """The answer within `left` seconds (of the query's `timeout`)."""
         self._ensure(confined)
         try:
             _send(self._to_child, request)
-            ready, _, _ = select.select([self._from_child], [], [], timeout)
+            ready, _, _ = select.select([self._from_child], [], [], left)
             if not ready:
                 self.kill()
                 raise QueryTimeoutError(
@@ -289,7 +295,7 @@ def _serve(
         os.nice(10)  # pages and documents first: the parent's work is short, a query's may not be
     with contextlib.suppress(OSError, AttributeError):  # Linux: die with the parent
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    _limit_memory()
+    limit_memory(QUERY_MEMORY)
     unconfined = ""
     if confined:
         try:
@@ -340,19 +346,20 @@ def _leave_the_event_loop() -> None:  # pragma: no cover - runs in the child
         hub.switch = refuse
 
 
-def _limit_memory() -> None:  # pragma: no cover - runs in the child
-    """At most `QUERY_MEMORY` more bytes of private memory for this process; no core dumps.
+def limit_memory(extra: int) -> None:
+    """At most `extra` more bytes of private memory for this process; no core dumps.
 
-    RLIMIT_DATA (Linux 4.7 and later) counts the private writable memory, which the child shares
-    copy-on-write with its parent at first: the limit is what it has now plus `QUERY_MEMORY`.
-    Files mapped read-only (an on-disk store) do not count.
+    RLIMIT_DATA (Linux 4.7 and later) counts the private writable memory, which a forked
+    process shares copy-on-write with its parent at first: the limit is what it has now plus
+    `extra`. Files mapped read-only (an on-disk store) do not count. Only the soft limit is
+    set, so a process forked from this one can set its own.
     """
     with contextlib.suppress(OSError, ValueError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash writes no core file
         with open("/proc/self/status", encoding="ascii") as status:
             found = re.search(r"^VmData:\s+(\d+) kB", status.read(), re.MULTILINE)
         if found:
-            limit = int(found.group(1)) * 1024 + QUERY_MEMORY
+            limit = int(found.group(1)) * 1024 + extra
             hard = resource.getrlimit(resource.RLIMIT_DATA)[1]
             if hard != resource.RLIM_INFINITY:
                 limit = min(limit, hard)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from itertools import islice
 
 import pyoxigraph as ox
 import requests
 
-from ckpld.errors import BadQueryError, QueryTimeoutError, UpstreamError
+from ckpld.errors import BadQueryError, QueryMemoryError, QueryTimeoutError, UpstreamError
 from ckpld.query_text import QueryText, read
 from ckpld.store import QueryResult, Write, written
-from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
+from ckpld.store.isolation import DEFAULT_POOL, QUERY_ANSWER, Pool, QueryRunner
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -27,7 +26,7 @@ CONNECT_TIMEOUT = 5.0
 ANYTIME = "S1TAT"  # Virtuoso: the answer is partial, cut by the server's time limit
 TIMED_OUT = "S1T00"  # Virtuoso: the query was stopped by the server's time limit
 INTERNAL_TIMEOUT = 600.0  # ckpld's own queries (statistics, dumps) may take long on big data
-_Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None]
+_Request = tuple[bytes, bool, int | None, Write | None]  # answer, is a graph, limit, writer
 
 
 class RemoteStore:
@@ -41,10 +40,10 @@ class RemoteStore:
         self.graphs = tuple(graphs)
         self._sessions: dict[int, requests.Session] = {}
         self._syntax = ox.Store()  # empty: parses queries, so errors read alike on every store
-        # Clients' queries are sent, read and written in query processes too, so that reading
-        # and writing a large answer is bound by the query's deadline. They need the network
-        # (to reach the store): they are not confined.
-        self._runner = QueryRunner(self._fetch, replace(pool, confined=False))
+        # The store is asked from here (under gevent, waiting costs a greenlet, not a worker);
+        # its answer is read and written in a query process, so that a large answer is bound
+        # by the query's deadline and memory limit.
+        self._runner = QueryRunner(_answer, pool)
 
     def _session(self) -> requests.Session:
         """One HTTP session per process: gunicorn's workers must not share the master's sockets."""
@@ -93,21 +92,28 @@ class RemoteStore:
                 working on it: set its own execution limit too).
             UpstreamError: the endpoint cannot be reached or failed.
         """
-        request: _Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit, write)
+        body, graph_form = self._fetch(sparql, default_graphs, named_graphs, timeout)
+        request: _Request = (body, graph_form, limit, write)
         if timeout is None:
-            return self._fetch(request, INTERNAL_TIMEOUT)
+            return _answer(request)
         result: QueryResult = self._runner.run(request, timeout)
         return result
 
-    def _fetch(self, request: _Request, timeout: float | None = None) -> QueryResult:
-        sparql, default_graphs, named_graphs, limit, write = request
+    def _fetch(
+        self,
+        sparql: str,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        timeout: float | None,
+    ) -> tuple[bytes, bool]:
+        """The store's answer (N-Triples or SPARQL results JSON), and whether it is a graph."""
         reading = read(sparql, self._base_iri)
         if not reading.services:  # (an empty store would still call a SERVICE)
             try:
                 self._syntax.query(sparql, base_iri=self._base_iri)
             except SyntaxError as err:
                 raise BadQueryError(f"SPARQL syntax {err}") from err
-            except (OSError, ValueError):
+            except (OSError, ValueError, RuntimeError):
                 pass  # it parses; running it on nothing is not the point
         defaults, named = self._dataset(reading, default_graphs, named_graphs)
         graph_form = reading.form in ("CONSTRUCT", "DESCRIBE")
@@ -119,20 +125,22 @@ class RemoteStore:
                 self.endpoint,
                 data=fields,
                 headers={"Accept": N_TRIPLES if graph_form else RESULTS_JSON},
-                # in a query process, the process's deadline stops the wait
                 timeout=(CONNECT_TIMEOUT, timeout or INTERNAL_TIMEOUT),
+                stream=True,
             )
+            body = _read_at_most(response, None if timeout is None else QUERY_ANSWER)
         except requests.Timeout as err:
             raise QueryTimeoutError(
                 f"the store did not answer within {timeout} s; simplify the query or add LIMIT"
             ) from err
         except requests.RequestException as err:
             raise UpstreamError(f"the store at {self.endpoint} cannot be reached") from err
+        text = body[:4096].decode("utf-8", errors="replace")
         if response.status_code == 400:
-            first = response.text.strip().splitlines()[:3]
+            first = text.strip().splitlines()[:3]
             raise BadQueryError("the store refused the query: " + " ".join(first)[:500])
         if response.status_code != 200:
-            if TIMED_OUT in response.text[:200]:
+            if TIMED_OUT in text[:200]:
                 raise QueryTimeoutError(
                     "the store stopped the query at its own time limit; simplify it or add LIMIT"
                 )
@@ -141,7 +149,7 @@ class RemoteStore:
             raise QueryTimeoutError(
                 "the store stopped the query at its own time limit; simplify it or add LIMIT"
             )
-        return written(_result(response.content, graph_form, limit), write)
+        return body, graph_form
 
     def dump(self, graph: str) -> bytes:
         """One graph as N-Triples; see `ckpld.store.Store.dump`."""
@@ -157,6 +165,27 @@ class RemoteStore:
         for session in self._sessions.values():
             session.close()
         self._runner.close()
+
+
+def _read_at_most(response: requests.Response, most: int | None) -> bytes:
+    """The body of `response`; QueryMemoryError beyond `most` bytes (None: no bound)."""
+    chunks, size = [], 0
+    with response:
+        for chunk in response.iter_content(1 << 16):
+            size += len(chunk)
+            if most is not None and size > most:
+                raise QueryMemoryError(
+                    f"the store's answer is larger than the {most >> 20} MiB this server "
+                    "reads; ask for less (LIMIT, fewer or shorter values)"
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _answer(request: _Request) -> QueryResult:
+    """The store's answer read, cut at the limit and written (in a query process)."""
+    body, graph_form, limit, write = request
+    return written(_result(body, graph_form, limit), write)
 
 
 def _result(body: bytes, graph_form: bool, limit: int | None) -> QueryResult:

@@ -302,6 +302,7 @@ DETAILS = {  # what the message of each kind of refusal says (a regular expressi
     "refused": (406, "cannot be sent as [^;]+; it is available as: "),
     "timeout": (503, f"longer than {TIMEOUT:g} s and was stopped"),
     "memory": (503, "more than 1 GiB of memory and was stopped|more than the 64 MiB this server"),
+    "busy": (503, "every query process of this server is busy"),
 }
 
 
