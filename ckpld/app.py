@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from flask import Flask, Request, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
-from werkzeug.routing import RequestRedirect
 from werkzeug.utils import cached_property
 
 from ckpld import i18n
@@ -71,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_cors)
     app.after_request(_protect)
+    app.after_request(_own_location)
     # Repeated requests are answered from memory, before Flask (see ckpld.response_cache);
     # in front of that, the SPARQL rate limit and, outermost, request ids.
     direct = app.wsgi_app
@@ -134,9 +134,6 @@ def _http_error(err: HTTPException) -> Response:
     for name, value in err.get_headers():  # Allow on a 405, Content-Range on a 416
         if name.lower() != "content-type":
             response.headers[name] = value
-    if isinstance(err, RequestRedirect):  # werkzeug builds it from the Host header: keep the path
-        target = urlsplit(err.new_url)
-        response.headers["Location"] = target.path + (f"?{target.query}" if target.query else "")
     if isinstance(err, RequestEntityTooLarge):  # the rest of the body is not read: close
         response.headers["Connection"] = "close"
     return response
@@ -176,6 +173,16 @@ def _problem(status: int, title: str, detail: str) -> Response:
         headers,
         content_type="application/problem+json",
     )
+
+
+def _own_location(response: Response) -> Response:
+    """A Location on this server as a path: werkzeug's redirects (a missing trailing slash) are
+    built from the request's Host header, which the client chose."""
+    location = response.headers.get("Location")
+    if location and urlsplit(location).netloc == request.host:
+        target = urlsplit(location)
+        response.headers["Location"] = target.path + (f"?{target.query}" if target.query else "")
+    return response
 
 
 def _protect(response: Response) -> Response:

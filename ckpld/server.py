@@ -16,6 +16,7 @@ from ckpld.store.isolation import limit_memory
 
 logger = logging.getLogger("gunicorn.error")  # the master's log, next to gunicorn's own lines
 WORKER_CONNECTIONS = 1000  # open connections per worker (gunicorn's default, stated)
+KEEPALIVE = 5  # seconds for a request's head to arrive, and for an idle connection to stay
 # Memory a worker may take beyond what it has when it starts (its share of the data included):
 # its caches are bounded (cache_bytes), answers are written by query processes and HTML pages
 # have budgets, so only a bug could need more; then the request fails, not the machine.
@@ -88,6 +89,10 @@ def options_for(settings: Settings) -> dict[str, Any]:
         # and the rest of a request is short, so one greenlet never holds the worker for long.
         "worker_class": "gevent",
         "worker_connections": WORKER_CONNECTIONS,
+        # With gevent workers, each request's head must arrive within this many seconds (and
+        # an idle kept-alive connection is closed after it): a client that trickles its headers
+        # is dropped.
+        "keepalive": KEEPALIVE,
         "preload_app": True,
         "accesslog": "-",
         "errorlog": "-",
