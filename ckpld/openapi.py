@@ -520,10 +520,13 @@ _SPARQL_RULES = """\
 The endpoint is read-only: an update in any form is `403`, and so is a `SERVICE` call to an
 endpoint not in the server's allow-list. A syntax error, two queries, a dataset without a query,
 a relative graph IRI or parameters that are not UTF-8: `400`. A query longer than the server's
-`query_max_length`: `413`. A query that outlives `query_timeout`: `503`, never a truncated
-answer. Answers carry at most `result_limit` rows (`X-SPARQL-MaxRows`; a cut one says
-`X-SPARQL-Truncated: true`). With the `sparql_rate_limit` setting, a client that asks for more
-answers per minute gets `429` with `Retry-After`."""
+`query_max_length`: `413`. A query that outlives `query_timeout`, or needs more memory than a
+query may take: `503`, never a truncated answer; when every query process is busy and the queue
+is full: `503` with `Retry-After`, at once. An answer a format cannot carry (characters XML
+cannot hold, triple terms in JSON-LD): `406` naming the value. Answers carry at most
+`result_limit` rows (`X-SPARQL-MaxRows`; a cut one says `X-SPARQL-Truncated: true`). A client
+that asks for more answers per minute than `sparql_rate_limit` (600 by default) gets `429` with
+`Retry-After`."""
 
 
 def _cookbook() -> Json:
@@ -1186,14 +1189,16 @@ _ERRORS = {
     "Forbidden": "Forbidden: an update, or a `SERVICE` call the server does not allow.",
     "NotFound": "Not Found: nothing is published at this address.",
     "NotAcceptable": "Not Acceptable: no offered format matches; `detail` lists the media types.",
-    "ContentTooLarge": "Content Too Large: the query is longer than the server accepts.",
+    "ContentTooLarge": "Content Too Large: the query, or the request body, is longer than the "
+    "server accepts (a body is refused before it is read).",
     "UnsupportedMediaType": "Unsupported Media Type: a POST body in another media type or charset.",
     "RangeNotSatisfiable": "Range Not Satisfiable: the range is past the end of the file.",
-    "TooManyRequests": "Too Many Requests: only with the `sparql_rate_limit` setting (off by "
-    "default), when a client asks for more SPARQL answers per minute than it allows.",
+    "TooManyRequests": "Too Many Requests: a client asked for more SPARQL answers per minute "
+    "than the `sparql_rate_limit` setting allows (600 by default; 0 turns it off).",
     "BadGateway": "Bad Gateway: the remote store (setting `store = remote`) failed.",
-    "ServiceUnavailable": "Service Unavailable: the query outlived `query_timeout`, and was "
-    "stopped.",
+    "ServiceUnavailable": "Service Unavailable: the query outlived `query_timeout` or needed "
+    "more memory than a query may take, and was stopped; or every query process is busy and "
+    "the queue is full (then with `Retry-After`).",
 }
 
 
@@ -1210,6 +1215,8 @@ def _errors() -> Json:
         }
         if name == "TooManyRequests":
             headers["Retry-After"] = _ref_header("RetryAfter", required=True)
+        if name == "ServiceUnavailable":
+            headers["Retry-After"] = _ref_header("RetryAfter")
         if name == "RangeNotSatisfiable":
             headers["Content-Range"] = _ref_header("RangeUnsatisfied", required=True)
         responses[name] = {"description": text, "headers": headers, "content": content}

@@ -8,6 +8,8 @@ from typing import Literal, Protocol
 
 import pyoxigraph as ox
 
+from ckpld.errors import QueryMemoryError
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
@@ -35,13 +37,27 @@ class QueryResult:
 
 
 Write = Callable[[QueryResult], bytes]
+ANSWER_BYTES = 64 << 20  # the largest answer a client is sent (in its values, or written)
 
 
 def written(result: QueryResult, write: Write | None) -> QueryResult:
     """`result` with its body written by `write` instead of its rows and triples (unchanged
-    when there is no `write`)."""
+    when there is no `write`).
+
+    Raises:
+        QueryMemoryError: the answer's values alone take more than ANSWER_BYTES.
+    """
     if write is None:
         return result
+    size = sum(_weight(term) for row in result.rows for term in row)
+    size += sum(
+        _weight(t.subject) + _weight(t.predicate) + _weight(t.object) for t in result.triples
+    )
+    if size > ANSWER_BYTES:
+        raise QueryMemoryError(
+            f"the answer is {size >> 20} MiB, more than the {ANSWER_BYTES >> 20} MiB this server "
+            "sends; ask for less (LIMIT, fewer or shorter values)"
+        )
     return QueryResult(
         result.kind,
         result.variables,
@@ -49,6 +65,15 @@ def written(result: QueryResult, write: Write | None) -> QueryResult:
         truncated=result.truncated,
         body=write(result),
     )
+
+
+def _weight(term: Term | None) -> int:
+    """About how many bytes a term takes written out (its value's characters)."""
+    if term is None:
+        return 0
+    if isinstance(term, ox.Triple):
+        return _weight(term.subject) + _weight(term.predicate) + _weight(term.object)
+    return len(term.value)
 
 
 class Store(Protocol):

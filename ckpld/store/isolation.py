@@ -39,12 +39,13 @@ from ckpld.errors import (
     QueryTimeoutError,
     SandboxError,
 )
+from ckpld.store import ANSWER_BYTES
 from ckpld.store.sandbox import confine
 
 _HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
 QUERY_MEMORY = 1 << 30  # bytes of memory a query may allocate (beyond what its process shares)
-QUERY_ANSWER = 64 << 20  # largest answer (pickled) the child hands its parent, which writes it out
+QUERY_ANSWER = ANSWER_BYTES  # largest answer (pickled) a child hands its parent
 
 
 def _size(count: int) -> str:

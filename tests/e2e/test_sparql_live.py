@@ -22,7 +22,7 @@ from ckpld.publication import Publication, publish
 from tests.conftest import ROOT
 from tests.e2e.conftest import LiveServer
 from tests.test_queries import EXPECTED
-from tests.virtuoso import as_virtuoso_answers
+from tests.virtuoso import Virtuoso, as_virtuoso_answers
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +161,19 @@ def test_service_calls_never_leave_the_server(live_server: LiveServer, listener:
             "not allowed" in response.json()["detail"]
             or "fixed endpoint" in response.json()["detail"]
         )
+    time.sleep(0.5)
+    assert listener.connections == []
+
+
+def test_the_remote_store_itself_makes_no_federated_call(
+    virtuoso: Virtuoso, listener: Listener
+) -> None:
+    # With store = remote the store runs the queries, out of reach of ckpld's seccomp filter.
+    # SECURITY.md asks the operator for a store account without federated queries; Virtuoso's
+    # SPARQL account has none by default, which this checks by asking Virtuoso itself.
+    query = f"SELECT * WHERE {{ SERVICE <{listener.url}/sparql> {{ ?s ?p ?o }} }}"
+    response = requests.post(virtuoso.endpoint, data={"query": query}, timeout=30)
+    assert response.status_code >= 400 and "SECURITY" in response.text, response.text[:300]
     time.sleep(0.5)
     assert listener.connections == []
 
