@@ -165,6 +165,29 @@ def count_from(client: FlaskClient, graph: str) -> int:
     return int(response.json["results"]["bindings"][0]["n"]["value"])
 
 
+def test_a_current_copy_is_confirmed_without_running_the_query(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = create_app(replace(settings, cache_entries=0, validate_on_start=False)).test_client()
+    first = get(one, SELECT, "text/csv")
+    store = one.application.extensions["ckpld"].store
+    runs: list[str] = []
+    original = store.query
+
+    def counted(sparql: str, **options: object) -> object:
+        runs.append(sparql)
+        return original(sparql, **options)
+
+    monkeypatch.setattr(store, "query", counted)
+    tag = first.headers["ETag"]
+    url = f"/sparql?query={quote(SELECT)}"
+    again = one.get(url, headers={"If-None-Match": tag, "Accept": "text/csv"})
+    assert again.status_code == 304 and again.headers["ETag"] == tag and runs == []
+    tsv = "text/tab-separated-values"
+    other = one.get(url, headers={"If-None-Match": tag, "Accept": tsv})  # not this answer's tag
+    assert other.status_code == 200 and runs == [SELECT]
+
+
 def test_relative_iris_resolve_against_the_base(client: FlaskClient) -> None:
     response = get(client, "SELECT ?o WHERE { <id/place/wilno> <https://schema.org/name> ?o }")
     assert len(response.json["results"]["bindings"]) == 2

@@ -292,6 +292,9 @@ def _serve(
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()  # a crash here answers a query (see `_death`): no traceback to print
+    # Nor a Rust backtrace: printed when an allocation fails, it needs memory the process no
+    # longer has, and crashes (SIGSEGV) instead of aborting (SIGABRT, read as "out of memory").
+    os.environ["RUST_BACKTRACE"] = "0"
     with contextlib.suppress(OSError):
         os.nice(10)  # pages and documents first: the parent's work is short, a query's may not be
     with contextlib.suppress(OSError, AttributeError):  # Linux: die with the parent

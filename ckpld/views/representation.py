@@ -100,6 +100,24 @@ def respond(rep: Representation, request: Request, max_age: int) -> Response:
     return response
 
 
+def not_modified(
+    etag: str, vary: tuple[str, ...], request: Request, max_age: int
+) -> Response | None:
+    """304 when the client's `If-None-Match` names `etag` (in any encoding), before the
+    representation is made; else None."""
+    tags = request.if_none_match
+    known = (etag, *(f"{etag}-{c}" for c in _CODINGS))
+    found = next((tag for tag in known if tags.contains_weak(tag)), None)
+    if found is None:
+        return None
+    headers = {
+        "ETag": f'"{found}"',
+        "Cache-Control": f"public, max-age={max_age}",
+        "Vary": ", ".join(dict.fromkeys((*vary, "Accept-Encoding"))),
+    }
+    return Response(status=304, headers=headers)
+
+
 def _coding(rep: Representation, request: Request) -> str | None:
     if not rep.compressible:
         return None

@@ -24,7 +24,7 @@ from ckpld.protocol import SparqlRequest, parse_request, url_params
 from ckpld.publication import Publication
 from ckpld.query_text import check, read
 from ckpld.store import QueryResult
-from ckpld.views.representation import Representation, media_type, respond
+from ckpld.views.representation import Representation, media_type, not_modified, respond
 from ckpld.views.resource import publication
 from ckpld.writing import BOOLEAN_FORMATS, Writer, formats_for
 
@@ -134,6 +134,13 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     # the query came (GET or POST), so a repeated query costs what a static file does.
     key = ("sparql", path, _digest(sparql), chosen.name, lang, _kept() if lang else "")
     volatile = reading.volatile  # NOW(), RAND(): new at every run
+    etag = _etag(pub, sparql, chosen, lang)
+    if not volatile and request.method == "GET" and pub.cache.peek(key) is None:
+        # The tag is known before the answer is: a client that has this answer is told so
+        # without running the query again (nor waiting for a query process).
+        current = not_modified(etag, _vary(lang), request, pub.settings.cache_max_age)
+        if current is not None:
+            return current
     rep = (
         make()
         if volatile
@@ -170,11 +177,21 @@ def _represent(
     headers = [("X-SPARQL-MaxRows", str(settings.result_limit))]
     if result.truncated:
         headers.append(("X-SPARQL-Truncated", "true"))
-    etag = f"{pub.etag_base}-q{_digest(sparql)[:16]}-{fmt.name}" + (
+    etag = _etag(pub, sparql, fmt, lang)
+    return Representation(
+        body, media_type(fmt), etag, pub.modified, _vary(lang), headers=tuple(headers)
+    )
+
+
+def _etag(pub: Publication, sparql: SparqlRequest, fmt: Format, lang: str) -> str:
+    """An answer's tag: the data version, the query and dataset, the format (and language)."""
+    return f"{pub.etag_base}-q{_digest(sparql)[:16]}-{fmt.name}" + (
         f"-{lang}{_kept()}" if lang else ""
     )
-    vary = ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
-    return Representation(body, media_type(fmt), etag, pub.modified, vary, headers=tuple(headers))
+
+
+def _vary(lang: str) -> tuple[str, ...]:
+    return ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
 
 
 def _service(pub: Publication) -> Response:
