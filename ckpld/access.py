@@ -29,6 +29,10 @@ class RequestIds:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        # Under gevent, let every other request that is ready go first: without this, a
+        # client whose next request is already waiting on its kept-alive connection is served
+        # again and again while others wait (a p99 of seconds under load, for a p50 of 0.5 ms).
+        time.sleep(0)
         given = environ.get("HTTP_X_REQUEST_ID", "")
         if _GIVEN_ID.match(given):
             environ["ckpld.client_request_id"] = given

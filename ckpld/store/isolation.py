@@ -177,18 +177,17 @@ class _Child:
         self._ensure(confined)
         try:
             _send(self._to_child, request)
-            ready, _, _ = select.select([self._from_child], [], [], left)
-            if not ready:
-                self.kill()
-                raise QueryTimeoutError(
-                    f"the query ran longer than {timeout:g} s and was stopped; "
-                    "narrow it down (LIMIT, more specific patterns) and try again"
-                )
-            outcome, value = _receive(self._from_child)
+            outcome, value = _receive(self._from_child, time.monotonic() + left)
+        except TimeoutError as err:
+            self.kill(wait=False)
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout:g} s and was stopped; "
+                "narrow it down (LIMIT, more specific patterns) and try again"
+            ) from err
         except (OSError, EOFError) as err:  # the child died: how says why
             raise _death(self.kill(), err) from err
         if outcome == "memory":  # the next query gets a new child, with all its memory
-            self.kill()
+            self.kill(wait=False)
             raise QueryMemoryError(_TOO_MUCH)
         if outcome == "large":
             raise QueryMemoryError(
@@ -206,6 +205,7 @@ class _Child:
         return value
 
     def _ensure(self, confined: bool) -> None:
+        _reap()
         if self.pid:
             try:
                 if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
@@ -228,15 +228,24 @@ class _Child:
         self.pid = pid
         self._to_child, self._from_child = parent_out, parent_in
 
-    def kill(self) -> int | None:
-        """Kill and reap the child; its wait status (None: none, or already reaped)."""
+    def kill(self, wait: bool = True) -> int | None:
+        """Kill the child and reap it; its wait status (None: none, already reaped, or not
+        waited for).
+
+        `wait=False` leaves the reaping for later (`_reap`): a process that held a lot of
+        memory takes a while to give it back, at its low priority, and a worker must not stop
+        serving meanwhile (under gevent, waiting here would hold every request of the worker).
+        """
         if not self.pid:
             return None
         status = None
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)  # a child that already exited keeps its status
-        with contextlib.suppress(ChildProcessError):
-            status = os.waitpid(self.pid, 0)[1]
+        if wait:
+            with contextlib.suppress(ChildProcessError):
+                status = os.waitpid(self.pid, 0)[1]
+        else:
+            _UNREAPED.append(self.pid)
         self._forget()
         return status
 
@@ -252,6 +261,20 @@ _TOO_MUCH = (
     f"the query needed more than {_size(QUERY_MEMORY)} of memory and was stopped; narrow it "
     "down (LIMIT, more specific patterns, no ORDER BY or GROUP BY over everything) and try again"
 )
+
+
+_UNREAPED: list[int] = []  # killed children not waited for yet, of this process
+
+
+def _reap() -> None:
+    """Collect the killed children that have finished exiting, without waiting for the rest."""
+    for pid in list(_UNREAPED):
+        try:
+            done = os.waitpid(pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            done = True
+        if done:
+            _UNREAPED.remove(pid)
 
 
 def _plain_fork() -> int:
@@ -382,14 +405,22 @@ def _send(fd: int, value: Any, most: int | None = None) -> None:
             view = view[written:]
 
 
-def _receive(fd: int) -> Any:
-    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size))
-    return pickle.loads(_read_exactly(fd, size))
+def _receive(fd: int, deadline: float | None = None) -> Any:
+    """The next value from `fd`; by `deadline` (time.monotonic()) if one is given, else
+    TimeoutError. With a deadline, each read waits in `select` first, which under gevent lets
+    the worker serve others meanwhile (a query process at its low priority may write its answer
+    slowly); without one (in the child) the reads simply block."""
+    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))
+    return pickle.loads(_read_exactly(fd, size, deadline))
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
+def _read_exactly(fd: int, size: int, deadline: float | None = None) -> bytes:
     chunks, missing = [], size
     while missing:
+        if deadline is not None:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError("no answer in time")
         chunk = os.read(fd, min(missing, 1 << 20))
         if not chunk:
             raise EOFError("the other end closed the pipe")
