@@ -129,4 +129,19 @@ def run(application: Any, settings: Settings, rebuild: Callable[[], Any] | None 
     # this process, before the fork): gevent warns that ssl was imported first. ckpld opens TLS
     # connections only to a remote store, from its query processes, where blocking is harmless.
     warnings.filterwarnings("ignore", message="Monkey-patching ssl after ssl has already")
-    _Gunicorn(application, options_for(settings), rebuild).run()
+    warm(application)
+    _Gunicorn(application, options_for(settings), rebuild and (lambda: warm(rebuild()))).run()
+
+
+# Pages whose first rendering is slow (the home page's map projects every country's outline):
+# rendered once in the master, so that every worker, the ones that replace others included,
+# starts with them in its caches (copy-on-write) instead of stopping all its requests for it.
+WARM_PAGES = ("/", "/?lang=pl", "/?lang=en")
+
+
+def warm(application: Any) -> Any:
+    """Render the WARM_PAGES through `application` (its caches keep them); the application."""
+    client = application.test_client()
+    for path in WARM_PAGES:
+        client.get(path, headers={"Accept": "text/html"})
+    return application
