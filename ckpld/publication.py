@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from threading import Lock
 from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
@@ -39,6 +39,9 @@ LABELS_FILE = Path(__file__).with_name("labels.ttl")
 T = TypeVar("T")
 
 
+WAIT_FOR_OTHERS = 120.0  # seconds a request waits for a value another is making (then makes it)
+
+
 class LRU(Generic[T]):
     """A small thread-safe least-recently-used cache; size 0 keeps nothing.
 
@@ -55,7 +58,8 @@ class LRU(Generic[T]):
         self._items: OrderedDict[tuple[Any, ...], T] = OrderedDict()
         self._weights: dict[tuple[Any, ...], int] = {}
         self._bytes = 0
-        self._lock = Lock()
+        self._lock = threading.Lock()
+        self._making: dict[tuple[Any, ...], threading.Event] = {}
 
     @property
     def bytes(self) -> int:
@@ -67,6 +71,9 @@ class LRU(Generic[T]):
     ) -> T:
         """The cached value for `key`, made (outside the lock) when absent.
 
+        Requests that want a value another one is making wait for it instead of making it again
+        (under gevent, sixteen clients asking for one new answer at once run one query).
+
         Args:
             key: What the value is for.
             make: Makes the value when it is not cached.
@@ -76,10 +83,21 @@ class LRU(Generic[T]):
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()
-        if keep is None or keep(value):
-            self.put(key, value)
-        return value
+            making = self._making.get(key)
+            if making is None:
+                self._making[key] = threading.Event()
+        if making is not None:
+            making.wait(WAIT_FOR_OTHERS)
+            found = self.peek(key)
+            return found if found is not None else make()
+        try:
+            value = make()
+            if keep is None or keep(value):
+                self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                self._making.pop(key).set()
 
     def peek(self, key: tuple[Any, ...]) -> T | None:
         """The cached value for `key` (now the most recently used), or None."""

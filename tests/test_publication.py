@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,3 +159,39 @@ def test_lru_keeps_within_a_byte_budget() -> None:
     assert cache.bytes == 6
     cache.put(("huge",), b"x" * 11)  # heavier than the whole budget: not kept, nothing dropped
     assert cache.peek(("huge",)) is None and cache.bytes == 6
+
+
+def test_lru_makes_a_value_once_for_requests_that_want_it_at_once() -> None:
+    cache: LRU[str] = LRU(10)
+    made: list[str] = []
+    started = threading.Event()
+
+    def slow() -> str:
+        made.append("x")
+        started.set()
+        time.sleep(0.3)
+        return "value"
+
+    got: list[str] = []
+    first = threading.Thread(target=lambda: got.append(cache.get(("k",), slow)))
+    first.start()
+    started.wait(5)
+    others = [
+        threading.Thread(target=lambda: got.append(cache.get(("k",), slow))) for _ in range(3)
+    ]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join()
+    assert got == ["value"] * 4 and made == ["x"]  # made once, waited for by the others
+
+
+def test_lru_a_failed_making_lets_the_next_request_try() -> None:
+    cache: LRU[str] = LRU(10)
+
+    def fail() -> str:
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        cache.get(("k",), fail)
+    assert cache.get(("k",), lambda: "now") == "now"
