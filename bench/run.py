@@ -261,9 +261,9 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
     result["dumps_s"] = _dumps_alone(serve_env, work / "build-timing")
     ckpld = Server([PYTHON, "-m", "ckpld", "serve", "--port", "{port}"], serve_env)
     result["start_warm_s"] = ckpld.start()
-    hello = Server(  # ckpld's gunicorn settings (ckpld/server.py): preloaded, access log on
-        [PYTHON, "-m", "gunicorn", "-w", str(WORKERS), "-b", "127.0.0.1:{port}", "--preload",
-         "--access-logfile", "-", "--error-logfile", "-", "bench.hello:app"]
+    hello = Server(  # ckpld's gunicorn settings (ckpld/server.py): gevent, preloaded, access log
+        [PYTHON, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gevent", "-b", "127.0.0.1:{port}",
+         "--preload", "--access-logfile", "-", "--error-logfile", "-", "bench.hello:app"]
     )  # fmt: skip
     hello.start()
     try:

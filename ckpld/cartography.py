@@ -91,11 +91,16 @@ def distance_km(a: Point, b: Point) -> float:
     return math.hypot(x, y)
 
 
-def outlines(assets_dir: str | Path, frame: Frame) -> list[str]:
-    """SVG path data of each country that shows in the frame (empty when the data is missing)."""
+@functools.lru_cache(maxsize=8)
+def outlines(assets_dir: str | Path, frame: Frame) -> tuple[str, ...]:
+    """SVG path data of each country that shows in the frame (empty when the data is missing).
+
+    Kept per frame: projecting and clipping every country takes about 0.3 s, which under gevent
+    would hold every request of the worker at each rendering of the home page.
+    """
     path = Path(assets_dir) / OUTLINES
     if not path.is_file():
-        return []
+        return ()
     box = (-2.0, -2.0, frame.width + 2, frame.height + 2)
     drawn = []
     for rings in _countries(str(path)):
@@ -106,7 +111,14 @@ def outlines(assets_dir: str | Path, frame: Frame) -> list[str]:
                 parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in clipped) + "Z")
         if parts:
             drawn.append("".join(parts))
-    return drawn
+    return tuple(drawn)
+
+
+def preload(assets_dir: str | Path) -> None:
+    """Read the countries' outlines now (in the master, before workers fork), not on a page."""
+    path = Path(assets_dir) / OUTLINES
+    if path.is_file():
+        _countries(str(path))
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from ckpld.access import AccessLog
+from ckpld.cartography import preload
 from ckpld.config import Settings
 from ckpld.errors import CkpldError
 from ckpld.store.isolation import limit_memory
@@ -129,19 +130,7 @@ def run(application: Any, settings: Settings, rebuild: Callable[[], Any] | None 
     # this process, before the fork): gevent warns that ssl was imported first. ckpld opens TLS
     # connections only to a remote store, from its query processes, where blocking is harmless.
     warnings.filterwarnings("ignore", message="Monkey-patching ssl after ssl has already")
-    warm(application)
-    _Gunicorn(application, options_for(settings), rebuild and (lambda: warm(rebuild()))).run()
-
-
-# Pages whose first rendering is slow (the home page's map projects every country's outline):
-# rendered once in the master, so that every worker, the ones that replace others included,
-# starts with them in its caches (copy-on-write) instead of stopping all its requests for it.
-WARM_PAGES = ("/", "/?lang=pl", "/?lang=en")
-
-
-def warm(application: Any) -> Any:
-    """Render the WARM_PAGES through `application` (its caches keep them); the application."""
-    client = application.test_client()
-    for path in WARM_PAGES:
-        client.get(path, headers={"Accept": "text/html"})
-    return application
+    # The world's outlines (for the home page's map) are read here, once, before the workers
+    # fork: a worker, a replacing one included, starts with them (copy-on-write).
+    preload(settings.assets_dir)
+    _Gunicorn(application, options_for(settings), rebuild).run()

@@ -117,4 +117,4 @@ def test_outlines_of_the_installed_atlas_are_clipped_to_the_frame(tmp_path: Path
         for n in d.replace("M", " ").replace("L", " ").replace("Z", " ").replace(",", " ").split()
     ]
     assert min(numbers) >= -2.0 and max(numbers) <= max(frame.width, frame.height) + 2
-    assert outlines(tmp_path, frame) == []  # no atlas installed: a map without outlines
+    assert outlines(tmp_path, frame) == ()  # no atlas installed: a map without outlines
