@@ -1152,9 +1152,9 @@ def _headers() -> Json:
             "Any origin may read every response.", schema={"type": "string", "const": "*"}
         ),
         "RequestId": _header(
-            "The request's id, as logged: the caller's own `X-Request-Id` when it is one "
-            "(letters, digits, `._:-`, at most 64), else a new one.",
-            schema={"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+            "The request's id, as logged: always one the server made (a caller's own "
+            "`X-Request-Id` is logged beside it, never in its place).",
+            schema={"type": "string", "pattern": "^[0-9a-f]{32}$"},
         ),
         "AcceptRanges": _header("Byte ranges are served.", schema={"const": "bytes"}),
         "ContentRange": _header(

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,6 +101,47 @@ class LiveServer:
         self.log.close()
         if self.own_dumps:
             shutil.rmtree(self.dumps, ignore_errors=True)
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 (IPv4 and IPv6) that records whoever connects."""
+
+    def __init__(self) -> None:
+        self.v4 = socket.socket(socket.AF_INET)
+        self.v4.bind(("127.0.0.1", 0))
+        self.port = self.v4.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.v6 = socket.socket(socket.AF_INET6)
+        self.v6.bind(("::1", self.port))
+        self.connections: list[bytes] = []
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._accept, args=(s,)) for s in (self.v4, self.v6)
+        ]
+        for server, thread in zip((self.v4, self.v6), self._threads, strict=True):
+            server.listen(16)
+            server.settimeout(0.2)
+            thread.start()
+
+    def _accept(self, server: socket.socket) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except (TimeoutError, OSError):
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.connections.append(connection.recv(1024) or b"(nothing sent)")
+                except OSError:
+                    self.connections.append(b"(nothing sent)")
+
+    def close(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+        self.v4.close()
+        self.v6.close()
 
 
 @contextlib.contextmanager

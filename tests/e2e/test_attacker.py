@@ -30,7 +30,7 @@ import requests
 
 from bench.load import gunicorn_workers, rss_mib
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer, serving
+from tests.e2e.conftest import Listener, LiveServer, serving
 
 # Latency is measured here: these share one xdist worker with the load and abuse tests.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("saturating")]
@@ -38,46 +38,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("saturating")]
 JSON = "application/sparql-results+json"
 TIMEOUT = 3.0  # the servers' query_timeout here
 FIGURES: dict[str, Any] = {}
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 (IPv4 and IPv6) that records whoever connects."""
-
-    def __init__(self) -> None:
-        self.v4 = socket.socket(socket.AF_INET)
-        self.v4.bind(("127.0.0.1", 0))
-        self.port = self.v4.getsockname()[1]
-        self.v6 = socket.socket(socket.AF_INET6)
-        self.v6.bind(("::1", self.port))
-        self.connections: list[bytes] = []
-        self._stop = threading.Event()
-        self._threads = [
-            threading.Thread(target=self._accept, args=(s,)) for s in (self.v4, self.v6)
-        ]
-        for server, thread in zip((self.v4, self.v6), self._threads, strict=True):
-            server.listen(16)
-            server.settimeout(0.2)
-            thread.start()
-
-    def _accept(self, server: socket.socket) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except (TimeoutError, OSError):
-                continue
-            with connection:
-                connection.settimeout(1)
-                try:
-                    self.connections.append(connection.recv(1024) or b"(nothing sent)")
-                except OSError:
-                    self.connections.append(b"(nothing sent)")
-
-    def close(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join()
-        self.v4.close()
-        self.v6.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML,
 from ckpld.config import Settings
 from ckpld.publication import Publication, publish
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import Listener, LiveServer
 from tests.test_queries import EXPECTED
 from tests.virtuoso import Virtuoso, as_virtuoso_answers
 
@@ -41,40 +40,6 @@ RESULT_FORMATS = {
     XML: ox.QueryResultsFormat.XML,
     TSV: ox.QueryResultsFormat.TSV,
 }
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records whether anyone connected."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(5)
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.connections: list[bytes] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            with connection:
-                connection.settimeout(1)
-                try:
-                    self.connections.append(connection.recv(1024))
-                except TimeoutError:
-                    self.connections.append(b"")
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
 
 
 @pytest.fixture
