@@ -203,3 +203,18 @@ def test_errors_of_ckpld_raised_in_the_child_arrive_as_themselves() -> None:
     with pytest.raises(NotAcceptableError, match="not in this format"):
         runner.run(None, 5)
     runner.close()
+
+
+def test_every_query_process_draws_its_own_random_values(store: LocalStore) -> None:
+    # The engine's generator is per thread and seeded once; the parent's is in use here, so a
+    # process forked from it would draw the very same values unless it seeds its own.
+    uuid = "SELECT (STRUUID() AS ?u) (RAND() AS ?r) {}"
+    store.query(uuid)  # in this process: its generator is seeded now
+    drawn = []
+    children = set()
+    for _ in range(3):
+        drawn.append(store.query(uuid, timeout=10).rows[0])
+        children.update(store._runner.pids())
+        store._runner.close()  # the next query gets a new process, forked anew
+    assert len(children) == 3
+    assert len({row[0] for row in drawn}) == 3 and len({row[1] for row in drawn}) == 3

@@ -13,6 +13,7 @@ over: the parent, which writes them out, holds and formats at most that much.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import ctypes
 import faulthandler
@@ -294,6 +295,8 @@ def _death(status: int | None, err: Exception) -> Exception:
     number = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else 0
     if number == signal.SIGABRT:  # how the engine (Rust) ends when an allocation fails
         return QueryMemoryError(_TOO_MUCH)
+    if number == signal.SIGKILL:  # from outside (the kernel short of memory, an operator)
+        return BusyError("the query process was stopped from outside; try again", 1)
     if number in (signal.SIGSEGV, signal.SIGBUS):  # its stack overflowed (or worse)
         return BadQueryError(
             f"the query engine crashed on this query ({signal.Signals(number).name}), as it does "
@@ -329,6 +332,34 @@ def _serve(
             confine(keep=(requests, answers))
         except SandboxError as err:
             unconfined = err.detail
+    # The engine draws random values (RAND, UUID, STRUUID, blank nodes) from a generator kept
+    # per thread and seeded once: a forked process inherits its parent's, so every query
+    # process of a worker would draw the same values. A new native thread seeds its own.
+    start, lock = _native("start_new_thread"), _native("allocate_lock")
+    finished = lock()
+    finished.acquire()
+
+    def run() -> None:
+        try:
+            _answer_requests(execute, requests, answers, unconfined)
+        finally:
+            finished.release()
+
+    start(run, ())
+    finished.acquire()
+    os._exit(0)
+
+
+def _native(name: str) -> Any:
+    """`_thread.<name>` as Python has it, also in a process gevent patched."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey.get_original("_thread", name) if monkey else getattr(_thread, name)
+
+
+def _answer_requests(
+    execute: Callable[[Any], Any], requests: int, answers: int, unconfined: str
+) -> None:  # pragma: no cover - runs in the child
+    """Answer requests until the parent goes away."""
     try:
         while True:
             try:
