@@ -6,7 +6,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, Response, render_template, request
+from flask import Flask, Request, Response, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.utils import cached_property
@@ -130,7 +130,11 @@ def _domain_error(err: CkpldError) -> Response:
 
 
 def _http_error(err: HTTPException) -> Response:
-    response = _problem(err.code or 500, err.name, err.description or err.name)
+    detail = err.description or err.name
+    if isinstance(err, RequestEntityTooLarge):  # werkzeug's words name no figure
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        detail = f"this server reads request bodies of up to {limit} bytes; send a shorter query"
+    response = _problem(err.code or 500, err.name, detail)
     for name, value in err.get_headers():  # Allow on a 405, Content-Range on a 416
         if name.lower() != "content-type":
             response.headers[name] = value

@@ -73,23 +73,23 @@ def _refuse_unwritable_in_xml(result: QueryResult, fmt: Format) -> None:
     for triple in result.triples:
         terms.extend((triple.subject, triple.predicate, triple.object))
     for term in terms:
-        value = _text(term)
-        if value and (found := _NOT_XML.search(value)) is not None:
-            shown = value if len(value) <= 60 else value[:60] + "…"
-            raise _unwritable(
-                result,
-                fmt,
-                f"the value {shown!r}, whose character U+{ord(found.group()):04X} XML cannot carry",
-                XML_FORMATS,
-            )
+        for value in _texts(term):
+            if (found := _NOT_XML.search(value)) is not None:
+                shown = value if len(value) <= 60 else value[:60] + "…"
+                why = (
+                    f"the value {shown!r}, whose character U+{ord(found.group()):04X} XML "
+                    "cannot carry"
+                )
+                raise _unwritable(result, fmt, why, XML_FORMATS)
 
 
-def _text(term: Term | None) -> str:
+def _texts(term: Term | None) -> list[str]:
+    """The strings a term is written with: its value, and a literal's language and datatype."""
     if isinstance(term, ox.Triple):
-        return " ".join(_text(t) for t in (term.subject, term.predicate, term.object))
+        return [*_texts(term.subject), *_texts(term.predicate), *_texts(term.object)]
     if isinstance(term, ox.Literal):
-        return term.value + (term.language or "") + term.datatype.value
-    return "" if term is None else term.value
+        return [term.value, term.language or "", term.datatype.value]
+    return [] if term is None else [term.value]
 
 
 def _nested(triple: ox.Triple) -> bool:

@@ -7,13 +7,12 @@ The child may use at most `QUERY_MEMORY` bytes more than it started with: a quer
 more (a sort of a cross product, a string doubled thirty times) is stopped before it takes the
 machine's memory. A child that dies during a query (the engine's stack overflows on queries
 nested thousands of levels deep; an allocation beyond the limit aborts it) is replaced, and the
-query answered with an error that says so. Answers larger than `QUERY_ANSWER` are not handed
+query answered with an error that says so. Answers larger than `ANSWER_BYTES` are not handed
 over: the parent, which writes them out, holds and formats at most that much.
 """
 
 from __future__ import annotations
 
-import _thread
 import contextlib
 import ctypes
 import faulthandler
@@ -46,7 +45,6 @@ from ckpld.store.sandbox import confine
 _HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
 QUERY_MEMORY = 1 << 30  # bytes of memory a query may allocate (beyond what its process shares)
-QUERY_ANSWER = ANSWER_BYTES  # largest answer (pickled) a child hands its parent
 
 
 def _size(count: int) -> str:
@@ -112,10 +110,12 @@ class QueryRunner:
                 raise BusyError(_BUSY, max(1, math.ceil(timeout)))
             try:
                 with state.lock:
-                    child = state.idle.pop() if state.idle else _Child(self._execute)
+                    child = (
+                        state.idle.pop() if state.idle else _Child(self._execute, self._confined)
+                    )
                 try:
                     left = max(0.0, timeout - (time.monotonic() - started))
-                    return child.ask(request, left, timeout, self._confined)
+                    return child.ask(request, left, timeout)
                 finally:
                     with state.lock:
                         state.idle.append(child)
@@ -124,6 +124,9 @@ class QueryRunner:
         finally:
             with state.lock:
                 state.admitted -= 1
+
+    def _new_child(self) -> _Child:
+        return _Child(self._execute, self._confined)
 
     def pids(self) -> list[int]:
         """The process ids of this process's living children (idle ones)."""
@@ -167,15 +170,16 @@ class _PoolState:
 class _Child:
     """One child process that answers requests over a pair of pipes."""
 
-    def __init__(self, execute: Callable[[Any], Any]) -> None:
+    def __init__(self, execute: Callable[[Any], Any], confined: bool) -> None:
         self._execute = execute
+        self._confined = confined
         self.pid = 0
         self._to_child = -1
         self._from_child = -1
 
-    def ask(self, request: Any, left: float, timeout: float, confined: bool) -> Any:
+    def ask(self, request: Any, left: float, timeout: float) -> Any:
         """The answer within `left` seconds (of the query's `timeout`)."""
-        self._ensure(confined)
+        self._ensure()
         try:
             _send(self._to_child, request)
             outcome, value = _receive(self._from_child, time.monotonic() + left)
@@ -192,7 +196,7 @@ class _Child:
             raise QueryMemoryError(_TOO_MUCH)
         if outcome == "large":
             raise QueryMemoryError(
-                f"the answer is {_size(value)}, more than the {_size(QUERY_ANSWER)} this "
+                f"the answer is {_size(value)}, more than the {_size(ANSWER_BYTES)} this "
                 "server sends; ask for less (LIMIT, fewer or shorter values)"
             )
         if outcome == "bad":
@@ -205,7 +209,7 @@ class _Child:
             raise SandboxError(f"queries are not run: their process cannot be confined ({value})")
         return value
 
-    def _ensure(self, confined: bool) -> None:
+    def _ensure(self) -> None:
         _reap()
         if self.pid:
             try:
@@ -221,7 +225,7 @@ class _Child:
             try:  # whatever happens, the child never returns into its parent's code
                 os.close(parent_out)
                 os.close(parent_in)
-                _serve(self._execute, child_in, child_out, confined)
+                _serve(self._execute, child_in, child_out, self._confined)
             finally:
                 os._exit(1)
         os.close(child_in)
@@ -278,6 +282,12 @@ def _reap() -> None:
             _UNREAPED.remove(pid)
 
 
+def _unpatched(module: str, name: str) -> Any:
+    """`module.name` as Python has it, also in a gevent worker (which patched it)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey.get_original(module, name) if monkey else getattr(sys.modules[module], name)
+
+
 def _plain_fork() -> int:
     """`os.fork` as the operating system does it, also in a gevent worker.
 
@@ -285,8 +295,7 @@ def _plain_fork() -> int:
     child closes (ckpld.store.sandbox) and abort. A query process never runs that loop: it
     blocks on its pipe, and only on it.
     """
-    monkey = sys.modules.get("gevent.monkey")
-    fork: Callable[[], int] = monkey.get_original("os", "fork") if monkey else os.fork
+    fork: Callable[[], int] = _unpatched("os", "fork")
     return fork()
 
 
@@ -335,31 +344,19 @@ def _serve(
     # The engine draws random values (RAND, UUID, STRUUID, blank nodes) from a generator kept
     # per thread and seeded once: a forked process inherits its parent's, so every query
     # process of a worker would draw the same values. A new native thread seeds its own.
-    start, lock = _native("start_new_thread"), _native("allocate_lock")
-    finished = lock()
-    finished.acquire()
-
-    def run() -> None:
-        try:
-            _answer_requests(execute, requests, answers, unconfined)
-        finally:
-            finished.release()
-
-    start(run, ())
-    finished.acquire()
-    os._exit(0)
-
-
-def _native(name: str) -> Any:
-    """`_thread.<name>` as Python has it, also in a process gevent patched."""
-    monkey = sys.modules.get("gevent.monkey")
-    return monkey.get_original("_thread", name) if monkey else getattr(_thread, name)
+    # That thread ends the process when it is done (os._exit); this one only waits for it.
+    forever = _unpatched("_thread", "allocate_lock")()
+    forever.acquire()
+    _unpatched("_thread", "start_new_thread")(
+        _answer_requests, (execute, requests, answers, unconfined)
+    )
+    forever.acquire()
 
 
 def _answer_requests(
     execute: Callable[[Any], Any], requests: int, answers: int, unconfined: str
 ) -> None:  # pragma: no cover - runs in the child
-    """Answer requests until the parent goes away."""
+    """Answer requests until the parent goes away, then end the process."""
     try:
         while True:
             try:
@@ -380,7 +377,7 @@ def _answer_requests(
             except Exception as err:  # the parent reports it; the child keeps serving
                 answer = ("error", f"{type(err).__name__}: {err}")
             try:
-                _send(answers, answer, QUERY_ANSWER)
+                _send(answers, answer, ANSWER_BYTES)
             except MemoryError:  # pickling the answer needed more than was left
                 _send(answers, ("memory", ""))
     finally:

@@ -17,8 +17,8 @@ import requests
 
 from ckpld.errors import BadQueryError, QueryMemoryError, QueryTimeoutError, UpstreamError
 from ckpld.query_text import QueryText, read
-from ckpld.store import QueryResult, Write, written
-from ckpld.store.isolation import DEFAULT_POOL, QUERY_ANSWER, Pool, QueryRunner
+from ckpld.store import ANSWER_BYTES, QueryResult, Write, written
+from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -128,7 +128,7 @@ class RemoteStore:
                 timeout=(CONNECT_TIMEOUT, timeout or INTERNAL_TIMEOUT),
                 stream=True,
             )
-            body = _read_at_most(response, None if timeout is None else QUERY_ANSWER)
+            body = _read_at_most(response, None if timeout is None else ANSWER_BYTES)
         except requests.Timeout as err:
             raise QueryTimeoutError(
                 f"the store did not answer within {timeout} s; simplify the query or add LIMIT"

@@ -114,7 +114,7 @@ def test_no_disguise_of_service_reaches_another_host(
         assert not re.search(r"\b(HTTP/1|status code|[45]0[0-9] )", detail), detail  # no echo
 
 
-def test_the_review_query_is_refused_by_the_reader_and_could_not_connect_anyway(
+def test_the_review_query_is_refused_on_a_server_as_shipped(
     listener: Listener,
 ) -> None:
     # Even with a reader that missed it, the query process has no network: shown here on a server
