@@ -135,16 +135,17 @@ class Settings:
     service_allowlist: tuple[str, ...] = field(
         default=(),
         metadata={
-            "help": "Endpoints SPARQL SERVICE may call (comma-separated); empty: none. "
-            "Needs query_sandbox = false."
+            "help": "Endpoints SPARQL SERVICE may call (comma-separated); empty: none. With "
+            "query_sandbox, the query processes reach these endpoints' addresses and no others."
         },
     )
     query_sandbox: bool = field(
         default=True,
         metadata={
             "help": "Run queries in processes the kernel keeps off the network (a seccomp "
-            "filter); the server does not start where that cannot be enforced. false: no such "
-            "guard (SERVICE is then refused by reading the query only)."
+            "filter), or only service_allowlist's endpoints; the server does not start where "
+            "that cannot be enforced. false: no such guard (SERVICE calls are then refused by "
+            "reading the query only)."
         },
     )
     assets_dir: Path = field(
@@ -234,11 +235,6 @@ class Settings:
         _check_range("query_queue", self.query_queue, 0, 10**4)
         _check_range("result_limit", self.result_limit, 1, 10**8)
         _check_range("query_max_length", self.query_max_length, 100, 10**8)
-        if self.service_allowlist and self.query_sandbox and self.store != "remote":
-            raise ConfigError(
-                "service_allowlist needs query_sandbox = false: sandboxed query processes "
-                "cannot reach any endpoint"
-            )
         for endpoint in self.service_allowlist:
             if urlsplit(endpoint).scheme not in ("http", "https"):
                 raise ConfigError(

@@ -225,11 +225,16 @@ def publish(settings: Settings) -> Publication:
     if settings.store == "remote":
         return _publish_remote(settings)
     if settings.query_sandbox:  # queries must not reach the network: prove that they cannot
-        sandbox.check()
+        sandbox.check(supervised=bool(settings.service_allowlist))
     files = all_files(settings)
     shapes = read_shapes(settings)
     store: LocalStore
-    pool = Pool(settings.query_processes, settings.query_queue, settings.query_sandbox)
+    pool = Pool(
+        settings.query_processes,
+        settings.query_queue,
+        settings.query_sandbox,
+        settings.service_allowlist,
+    )
     if settings.store == "disk":  # parsed once per set of files, shared by the workers
         store = DiskStore.prepare(settings.base_iri, settings.store_path, files, pool)
         version = store.version

@@ -6,8 +6,11 @@ guarantee must hold when the reading is wrong.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import socket
+import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -15,11 +18,12 @@ from dataclasses import replace
 import pytest
 
 from ckpld.config import Settings
-from ckpld.errors import BadQueryError, ConfigError, SandboxError
+from ckpld.errors import BadQueryError, SandboxError
 from ckpld.publication import publish
 from ckpld.store import sandbox
 from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore
+from tests.endpoint import OneRowEndpoint
 
 
 @pytest.fixture
@@ -127,7 +131,170 @@ def test_without_libseccomp_the_server_does_not_start(
     publish(replace(settings, query_sandbox=False))  # the operator's explicit opt-out
 
 
-def test_allowed_services_need_the_sandbox_off() -> None:
-    with pytest.raises(ConfigError, match="query_sandbox = false"):
-        Settings(service_allowlist=("https://query.wikidata.org/sparql",))
-    Settings(service_allowlist=("https://query.wikidata.org/sparql",), query_sandbox=False)
+def test_allowed_services_work_with_the_sandbox_on() -> None:
+    allowed = Settings(service_allowlist=("https://query.wikidata.org/sparql",))
+    assert allowed.query_sandbox  # the default stays: the gate lets only those endpoints through
+    sandbox.check(supervised=True)  # what `ckpld serve` proves before it starts with them
+
+
+@pytest.fixture
+def endpoints() -> Iterator[tuple[OneRowEndpoint, OneRowEndpoint]]:
+    """Two endpoints: the first will be allowed, the second not."""
+    pair = (OneRowEndpoint(), OneRowEndpoint())
+    yield pair
+    for endpoint in pair:
+        endpoint.close()
+
+
+def _call(url: str) -> str:
+    return f"SELECT ?x WHERE {{ SERVICE <{url}> {{ ?x ?p ?o }} }}"
+
+
+def test_a_confined_store_calls_its_allowed_endpoints_and_nothing_else(
+    endpoints: tuple[OneRowEndpoint, OneRowEndpoint],
+) -> None:
+    allowed, other = endpoints
+    listed = (f"http://127.0.0.1:{allowed.port}/sparql", f"http://localhost:{allowed.port}/q")
+    store = LocalStore("http://x/", pool=Pool(services=listed))
+    try:
+        for url in listed:  # by address and by name
+            rows = store.query(_call(url), timeout=10).rows
+            assert [row[0].value for row in rows] == ["hello"]
+        # Past the reader (which would refuse them with 403): the kernel refuses the
+        # connection: another port of the same host, by address, by name, IPv4-mapped.
+        for url in (
+            f"http://127.0.0.1:{other.port}/sparql",
+            f"http://localhost:{other.port}/sparql",
+            f"http://[::ffff:127.0.0.1]:{other.port}/sparql",
+        ):
+            with pytest.raises(BadQueryError, match="SERVICE call failed"):
+                store.query(_call(url), timeout=10)
+        # An allowed call in the same query does not open the way for another.
+        both = (
+            f"SELECT * WHERE {{ SERVICE <{listed[0]}> {{ ?x ?p ?o }} "
+            f"SERVICE <http://127.0.0.1:{other.port}/sparql> {{ ?y ?q ?z }} }}"
+        )
+        with pytest.raises(BadQueryError, match="SERVICE call failed"):
+            store.query(both, timeout=10)
+        # What a query may reach is what *it* calls: not what the previous one called.
+        with pytest.raises(BadQueryError, match="SERVICE call failed"):
+            store.query(_call(f"http://127.0.0.1:{allowed.port}/unlisted"), timeout=10)
+    finally:
+        store.close()
+    assert other.paths == []
+    assert allowed.paths == ["/sparql", "/q", "/sparql"]
+
+
+def test_the_control_an_unconfined_store_reaches_the_other_endpoint(
+    endpoints: tuple[OneRowEndpoint, OneRowEndpoint],
+) -> None:
+    allowed, other = endpoints
+    pool = Pool(confined=False, services=(f"http://127.0.0.1:{allowed.port}/sparql",))
+    store = LocalStore("http://x/", pool=pool)
+    try:
+        rows = store.query(_call(f"http://127.0.0.1:{other.port}/sparql"), timeout=10).rows
+    finally:
+        store.close()
+    assert [row[0].value for row in rows] == ["hello"] and other.paths == ["/sparql"]
+
+
+def _sockaddr_in(host: str, port: int) -> bytes:
+    return struct.pack("=H", socket.AF_INET) + struct.pack("!H", port) + socket.inet_aton(host)
+
+
+def _sendmmsg(sock: socket.socket, address: bytes) -> None:
+    """One datagram with its own destination, by `sendmmsg` (how glibc asks name servers)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    name = ctypes.create_string_buffer(address + bytes(16 - len(address)), 16)
+    data = ctypes.create_string_buffer(b"x", 1)
+    iovec = (ctypes.c_void_p * 2)(ctypes.addressof(data), 1)
+    message = sandbox._MultiMessageHeader()
+    message.header.name = ctypes.addressof(name)
+    message.header.namelen = 16
+    message.header.iov = ctypes.addressof(iovec)
+    message.header.iovlen = 1
+    if libc.sendmmsg(sock.fileno(), ctypes.byref(message), 1, 0) < 0:
+        number = ctypes.get_errno()
+        raise OSError(number, os.strerror(number))
+
+
+def test_the_gate_reads_every_way_of_naming_a_destination() -> None:
+    allowed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    allowed.bind(("127.0.0.1", 0))
+    target = allowed.getsockname()
+    stream = socket.socket()
+    stream.bind(("127.0.0.1", 0))
+    stream.listen(4)
+    reachable = stream.getsockname()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - reports through the pipe
+        report = []
+        try:
+            gate = sandbox.confine(keep=(writer,), supervised=True)
+            assert gate is not None
+            threading.Thread(target=gate.serve, daemon=True).start()
+            gate.allowed = frozenset({target, reachable})
+            elsewhere = ("127.0.0.1", target[1] + 1 if target[1] < 65535 else 1)
+            mapped = ("::ffff:127.0.0.1", elsewhere[1])
+            attempts = {
+                "sendto": lambda s: s.sendto(b"x", elsewhere),
+                "sendmsg": lambda s: s.sendmsg([b"x"], [], 0, elsewhere),
+                "sendmmsg": lambda s: _sendmmsg(s, _sockaddr_in(*elsewhere)),
+                "connect": lambda s: s.connect(elsewhere),
+            }
+            for name, attempt in attempts.items():
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                    try:
+                        attempt(sock)
+                        report.append(f"{name} to a refused address went through")
+                    except PermissionError:
+                        pass
+            with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+                try:
+                    sock.sendto(b"x", mapped)
+                    report.append("an IPv4-mapped IPv6 address went through")
+                except PermissionError:
+                    pass
+                sock.sendto(b"x", ("::ffff:127.0.0.1", target[1]))  # mapped, but allowed
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.sendto(b"x", target)
+                sock.sendmsg([b"x"], [], 0, target)
+                _sendmmsg(sock, _sockaddr_in(*target))
+                sock.connect(target)
+                sock.send(b"x")  # connected: no destination of its own to ask about
+            socket.create_connection(reachable, timeout=5).close()
+            for family, kind in (
+                (socket.AF_INET, socket.SOCK_RAW),
+                (socket.AF_PACKET, socket.SOCK_RAW),
+                (socket.AF_NETLINK, socket.SOCK_DGRAM),
+            ):
+                try:
+                    socket.socket(family, kind).close()
+                    report.append(f"a socket of family {family} type {kind} opened")
+                except PermissionError:
+                    pass
+            with socket.socket() as server:
+                server.bind(("127.0.0.1", 0))
+                try:
+                    server.listen(1)
+                    report.append("a query process could listen")
+                except PermissionError:
+                    pass
+        except BaseException as err:
+            report.append(repr(err))
+        os.write(writer, "; ".join(report).encode() or b"ok")
+        os._exit(0)
+    os.close(writer)
+    answer = os.read(reader, 4096)
+    os.waitpid(pid, 0)
+    os.close(reader)
+    datagrams = []
+    allowed.settimeout(1)
+    with contextlib.suppress(TimeoutError):
+        while len(datagrams) < 5:
+            datagrams.append(allowed.recv(16))
+    allowed.close()
+    stream.close()
+    assert answer == b"ok"
+    assert datagrams == [b"x"] * 5  # the allowed ones arrived: the gate let them through

@@ -27,7 +27,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,7 @@ from ckpld.errors import (
     SandboxError,
 )
 from ckpld.store import ANSWER_BYTES
-from ckpld.store.sandbox import confine
+from ckpld.store.sandbox import Gate, confine, lookup
 
 _HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1
@@ -54,11 +54,18 @@ def _size(count: int) -> str:
 @dataclass(frozen=True)
 class Pool:
     """How a store runs queries: `size` processes per server process, `queue` more calls may
-    wait, and whether the processes are `confined` (no network)."""
+    wait, whether the processes are `confined` (no network) and, if so, the `services` they may
+    still call (SERVICE endpoints; their addresses only, see ckpld.store.sandbox)."""
 
     size: int = 1
     queue: int = 4
     confined: bool = True
+    services: tuple[str, ...] = ()
+
+    @property
+    def supervised(self) -> bool:
+        """Whether the processes reach the network through a gate (not at all otherwise)."""
+        return self.confined and bool(self.services)
 
 
 DEFAULT_POOL = Pool()
@@ -81,13 +88,19 @@ class QueryRunner:
 
     def __init__(self, execute: Callable[[Any], Any], pool: Pool = DEFAULT_POOL) -> None:
         self._execute = execute
-        self._confined = pool.confined
+        self._pool = pool
         self._size = pool.size
         self._queue = pool.queue
         self._state: _PoolState | None = None
 
-    def run(self, request: Any, timeout: float) -> Any:
-        """A child's answer to `request`.
+    @property
+    def supervised(self) -> bool:
+        """Whether a query may reach some endpoints (`run`'s `services`)."""
+        return self._pool.supervised
+
+    def run(self, request: Any, timeout: float, services: Sequence[str | None] = ()) -> Any:
+        """A child's answer to `request`, which may reach the SERVICE endpoints `services` it
+        calls that the pool allows (their addresses, looked up now); no other address.
 
         The time spent waiting for a child counts: the answer comes within `timeout`.
 
@@ -99,6 +112,7 @@ class QueryRunner:
                 on it.
             CkpldError: any other error of ckpld's that the child raised.
         """
+        allowed = [s for s in services if s is not None and s in self._pool.services]
         state = self._here()
         with state.lock:
             if state.admitted >= self._size + self._queue:
@@ -106,16 +120,16 @@ class QueryRunner:
             state.admitted += 1
         try:
             started = time.monotonic()
-            if not state.slots.acquire(timeout=timeout):
+            # Looked up once admitted (a flood cannot make lookups), on the query's time.
+            reach = lookup(allowed) if self.supervised and allowed else frozenset()
+            if not state.slots.acquire(timeout=max(0.0, timeout - (time.monotonic() - started))):
                 raise BusyError(_BUSY, max(1, math.ceil(timeout)))
             try:
                 with state.lock:
-                    child = (
-                        state.idle.pop() if state.idle else _Child(self._execute, self._confined)
-                    )
+                    child = state.idle.pop() if state.idle else _Child(self._execute, self._pool)
                 try:
                     left = max(0.0, timeout - (time.monotonic() - started))
-                    return child.ask(request, left, timeout)
+                    return child.ask((reach, request), left, timeout)
                 finally:
                     with state.lock:
                         state.idle.append(child)
@@ -124,9 +138,6 @@ class QueryRunner:
         finally:
             with state.lock:
                 state.admitted -= 1
-
-    def _new_child(self) -> _Child:
-        return _Child(self._execute, self._confined)
 
     def pids(self) -> list[int]:
         """The process ids of this process's living children (idle ones)."""
@@ -170,9 +181,9 @@ class _PoolState:
 class _Child:
     """One child process that answers requests over a pair of pipes."""
 
-    def __init__(self, execute: Callable[[Any], Any], confined: bool) -> None:
+    def __init__(self, execute: Callable[[Any], Any], pool: Pool) -> None:
         self._execute = execute
-        self._confined = confined
+        self._pool = pool
         self.pid = 0
         self._to_child = -1
         self._from_child = -1
@@ -225,7 +236,7 @@ class _Child:
             try:  # whatever happens, the child never returns into its parent's code
                 os.close(parent_out)
                 os.close(parent_in)
-                _serve(self._execute, child_in, child_out, self._confined)
+                _serve(self._execute, child_in, child_out, self._pool)
             finally:
                 os._exit(1)
         os.close(child_in)
@@ -316,11 +327,12 @@ def _death(status: int | None, err: Exception) -> Exception:
 
 
 def _serve(
-    execute: Callable[[Any], Any], requests: int, answers: int, confined: bool
+    execute: Callable[[Any], Any], requests: int, answers: int, pool: Pool
 ) -> None:  # pragma: no cover
     """The child's loop: answer requests until the parent goes away, then exit.
 
-    A child that is to be confined and cannot be answers every request with that reason.
+    A child that is to be confined and cannot be answers every request with that reason. A
+    supervised child's first thread serves its gate while another answers the requests.
     """
     _leave_the_event_loop()
     for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
@@ -336,9 +348,10 @@ def _serve(
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     limit_memory(QUERY_MEMORY)
     unconfined = ""
-    if confined:
+    gate = None
+    if pool.confined:
         try:
-            confine(keep=(requests, answers))
+            gate = confine(keep=(requests, answers), supervised=pool.supervised)
         except SandboxError as err:
             unconfined = err.detail
     # The engine draws random values (RAND, UUID, STRUUID, blank nodes) from a generator kept
@@ -348,25 +361,29 @@ def _serve(
     forever = _unpatched("_thread", "allocate_lock")()
     forever.acquire()
     _unpatched("_thread", "start_new_thread")(
-        _answer_requests, (execute, requests, answers, unconfined)
+        _answer_requests, (execute, requests, answers, unconfined, gate)
     )
+    if gate is not None:
+        gate.serve()
     forever.acquire()
 
 
 def _answer_requests(
-    execute: Callable[[Any], Any], requests: int, answers: int, unconfined: str
+    execute: Callable[[Any], Any], requests: int, answers: int, unconfined: str, gate: Gate | None
 ) -> None:  # pragma: no cover - runs in the child
     """Answer requests until the parent goes away, then end the process."""
     try:
         while True:
             try:
-                request = _receive(requests)
+                reach, request = _receive(requests)
             except EOFError:
                 break
             try:
                 if unconfined:
                     answer: tuple[str, Any] = ("unconfined", unconfined)
                 else:
+                    if gate is not None:
+                        gate.allowed = reach
                     answer = ("ok", execute(request))
             except BadQueryError as err:
                 answer = ("bad", err.detail)
@@ -376,6 +393,9 @@ def _answer_requests(
                 answer = ("raise", err)
             except Exception as err:  # the parent reports it; the child keeps serving
                 answer = ("error", f"{type(err).__name__}: {err}")
+            finally:
+                if gate is not None:
+                    gate.allowed = frozenset()
             try:
                 _send(answers, answer, ANSWER_BYTES)
             except MemoryError:  # pickling the answer needed more than was left

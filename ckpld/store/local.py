@@ -58,7 +58,8 @@ class LocalStore:
         request: Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit, write)
         if timeout is None:
             return self._execute(request)
-        result: QueryResult = self._runner.run(request, timeout)
+        services = read(sparql, self._base_iri).services if self._runner.supervised else ()
+        result: QueryResult = self._runner.run(request, timeout, services)
         return result
 
     def dump(self, graph: str) -> bytes:

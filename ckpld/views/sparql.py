@@ -133,7 +133,9 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     # The answer depends only on the query and the data version: kept in memory whichever way
     # the query came (GET or POST), so a repeated query costs what a static file does.
     key = ("sparql", path, _digest(sparql), chosen.name, lang, _kept() if lang else "")
-    volatile = reading.volatile  # NOW(), RAND(): new at every run
+    # NOW(), RAND(): new at every run; SERVICE: another endpoint's data, which the tag (the data
+    # version of this one) does not follow.
+    volatile = reading.volatile or bool(reading.services)
     etag = _etag(pub, sparql, chosen, lang)
     if not volatile and request.method == "GET" and pub.cache.peek(key) is None:
         # The tag is known before the answer is: a client that has this answer is told so

@@ -31,6 +31,7 @@ import requests
 from bench.load import gunicorn_workers, rss_mib
 from tests.conftest import ROOT
 from tests.e2e.conftest import Listener, LiveServer, serving
+from tests.endpoint import OneRowEndpoint
 
 # Latency is measured here: these share one xdist worker with the load and abuse tests.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("saturating")]
@@ -114,19 +115,27 @@ def test_no_disguise_of_service_reaches_another_host(
         assert not re.search(r"\b(HTTP/1|status code|[45]0[0-9] )", detail), detail  # no echo
 
 
-def test_the_review_query_is_refused_on_a_server_as_shipped(
-    listener: Listener,
-) -> None:
-    # Even with a reader that missed it, the query process has no network: shown here on a server
-    # whose reader is told (through the allow-list) to let the call through, with the sandbox on.
-    # That combination is refused at start-up, so the guard is shown on the store itself
-    # (tests/test_sandbox.py); here: the default server refuses the call and reaches nothing.
-    with serving("--workers", "1") as server:
-        query = _query(DISGUISES["review-comment-escape"], listener)
-        for how in ("get", "direct"):
-            response = _send(server.url + "/sparql", query, how)
-            assert response.status_code == 403, response.text
-            assert "not allowed" in response.json()["detail"]
+def test_an_allowed_service_is_reached_and_nothing_else(listener: Listener) -> None:
+    # A server as an operator who allows one endpoint runs it, the sandbox on (the default): the
+    # query processes reach that endpoint through the kernel's gate, and the review's query,
+    # and every disguise, still reach nothing else.
+    allowed = OneRowEndpoint()
+    try:
+        env = {"CKPLD_SERVICE_ALLOWLIST": allowed.url, "CKPLD_SPARQL_RATE_LIMIT": "0"}
+        with serving("--workers", "1", env=env) as server:
+            call = f"SELECT ?x WHERE {{ SERVICE <{allowed.url}> {{ ?x ?p ?o }} }}"
+            for how in ("get", "form", "direct"):
+                response = _send(server.url + "/sparql", call, how)
+                assert response.status_code == 200, response.text
+                values = [row["x"]["value"] for row in response.json()["results"]["bindings"]]
+                assert values == ["hello"]
+            for name in ("review-comment-escape", "prefixed", "in-exists", "escaped-iri"):
+                query = _query(DISGUISES[name], listener)
+                response = _send(server.url + "/sparql", query, "direct")
+                assert response.status_code == 403, (name, response.text)
+    finally:
+        allowed.close()
+    assert allowed.paths == ["/sparql"] * 3
 
 
 def test_without_libseccomp_the_server_refuses_to_start(tmp_path: Path) -> None:
