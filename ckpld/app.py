@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     i18n.install(app.jinja_env)
     publication = publish(settings)
     publication.release()  # the dumps and their catalogue, built now if missing or out of date
+    publication.overview()  # the home page's facts, read (or remembered) once, before the fork
     app.extensions["ckpld"] = publication
     app.register_blueprint(resource.bp)
     app.register_blueprint(home.bp)

@@ -129,7 +129,7 @@ class Settings:
         },
     )
     max_requests: int = field(
-        default=20000,
+        default=1_000_000,
         metadata={"help": "Requests a worker serves before gunicorn replaces it (0: never)."},
     )
     service_allowlist: tuple[str, ...] = field(

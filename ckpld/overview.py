@@ -6,8 +6,12 @@ data. Names are kept in every language the data gives; the page picks one.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -249,6 +253,74 @@ def overview(store: Store, publisher: str) -> Overview:
     ]
     home = _place(homes[0], names) if homes else None
     return Overview(publisher, list(partners.values()), home, memberships)
+
+
+def remembered_overview(store: Store, publisher: str, cache_dir: Path, version: str) -> Overview:
+    """`overview(store, publisher)` for the data version `version`: read once, then from
+    `cache_dir` (best effort: an unwritable folder only costs a reading at the next start).
+
+    At a million statements the reading takes seconds; a server restarted on the same data
+    answers its home page at once.
+    """
+    from ckpld import __version__
+
+    name = f"{version}-{publisher.encode().hex()[:32]}-{__version__}.json"
+    path = cache_dir / "overview" / name
+    try:
+        return _from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = overview(store, publisher)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(asdict(found), ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
+    return found
+
+
+def _from_json(document: dict[str, Any]) -> Overview:
+    """An overview from what `asdict` made of it."""
+
+    def names(value: dict[str, Any]) -> Names:
+        return Names({str(k): str(v) for k, v in value["by_lang"].items()})
+
+    def period(value: dict[str, Any]) -> Period:
+        return Period(int(value["year"]), value["month"])
+
+    def place(value: dict[str, Any]) -> Place:
+        return Place(value["iri"], names(value["names"]), value["lon"], value["lat"])
+
+    def maybe(make: Any, value: dict[str, Any] | None) -> Any:
+        return None if value is None else make(value)
+
+    partners = [
+        Partner(
+            p["iri"],
+            p["partnership"],
+            names(p["names"]),
+            period(p["since"]),
+            p["letter"],
+            maybe(place, p["place"]),
+            maybe(names, p["country"]),
+        )
+        for p in document["partners"]
+    ]
+    memberships = [
+        Membership(
+            m["iri"],
+            m["organization"],
+            names(m["names"]),
+            m["short"],
+            maybe(names, m["role"]),
+            period(m["start"]),
+            maybe(period, m["end"]),
+        )
+        for m in document["memberships"]
+    ]
+    return Overview(document["publisher"], partners, maybe(place, document["home"]), memberships)
 
 
 def _rows(store: Store, query: str, values: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:

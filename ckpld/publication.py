@@ -22,6 +22,7 @@ from ckpld.dumps import Manifest, current
 from ckpld.errors import DataInvalidError
 from ckpld.metadata import Statistics, owned, remembered_facts, sizes, with_graph
 from ckpld.namespaces import prefixes
+from ckpld.overview import Overview, remembered_overview
 from ckpld.release import CATALOG_GRAPH, METADATA_GRAPH, ensure
 from ckpld.sources import Dataset, SourceFile, all_files, read_shapes
 from ckpld.store import Store, sandbox
@@ -192,6 +193,17 @@ class Publication:
         from ckpld import __version__
 
         return f"{self.version_id}-{__version__}"
+
+    def overview(self) -> Overview:
+        """The home page's facts (partners, places, memberships), read once per data version
+        and then remembered (see `ckpld.overview.remembered_overview`) and kept in `cache`."""
+        found: Overview = self.cache.get(
+            ("overview",),
+            lambda: remembered_overview(
+                self.store, self.settings.publisher_iri, self.settings.cache_dir, self.version
+            ),
+        )
+        return found
 
     def release(self) -> Manifest:
         """Make sure the dumps of this version exist (build them if not) and publish the

@@ -10,7 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from gunicorn.config import Config
 
-from ckpld.access import QUERY_SHOWN, AccessLog, entry, outcome
+from ckpld import access
+from ckpld.access import QUERY_SHOWN, AccessLog, RequestIds, entry, outcome
 
 
 def test_every_response_carries_a_request_id(client: FlaskClient) -> None:
@@ -87,3 +88,21 @@ def test_the_log_keeps_one_line_per_request_and_the_path_as_sent(
     record = json.loads(line)
     assert record["path"] == "/id/kraków\u0085x\u2028y\nz"  # decoded as the client wrote it
     assert record["request_id"] == "r2" and record["client_request_id"] == "lb-42.a"
+
+
+def test_a_busy_worker_lets_the_others_go_first_every_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Under gevent, time.sleep(0) is where the requests that wait get their turn.
+    clock = [100.0]
+    yields: list[float] = []
+    monkeypatch.setattr(access.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(access.time, "sleep", lambda seconds: yields.append(clock[0]))
+    served = RequestIds(lambda environ, start: [b"ok"])
+    for _ in range(10):  # ten requests in one turn: nobody else needed to go first
+        served({}, lambda *args: None)
+        clock[0] += access.TURN / 20
+    assert yields == []
+    clock[0] += access.TURN
+    served({}, lambda *args: None)
+    assert len(yields) == 1
+    served({}, lambda *args: None)  # a new turn began with that one
+    assert len(yields) == 1

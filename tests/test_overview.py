@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 import rdflib
 
 from ckpld.config import Settings
-from ckpld.overview import Overview, Period, overview
+from ckpld.overview import Overview, Period, overview, remembered_overview
 from ckpld.sources import Dataset
 from ckpld.store.local import LocalStore
 from tests.conftest import iri
@@ -125,3 +127,25 @@ def test_summaries_say_what_a_thing_is_to_ckp(facts: Overview, settings: Setting
     encc = facts.about(iri(settings, "id/organization/encc").value)
     assert encc is not None and encc.kind == "membership"
     assert facts.about(iri(settings, "id/quote/encc-founded").value) is None
+
+
+def test_the_overview_is_remembered_per_data_version(
+    facts: Overview, store: LocalStore, settings: Settings, tmp_path: Path
+) -> None:
+    first = remembered_overview(store, settings.publisher_iri, tmp_path, "v1")
+    assert first == facts
+    (written,) = (tmp_path / "overview").iterdir()
+    # Read back from the file, not from the store: an empty store gives the same facts.
+    assert (
+        remembered_overview(LocalStore(settings.base_iri), settings.publisher_iri, tmp_path, "v1")
+        == facts
+    )
+    # Another data version is read from its store.
+    assert (
+        remembered_overview(
+            LocalStore(settings.base_iri), settings.publisher_iri, tmp_path, "v2"
+        ).partners
+        == []
+    )
+    written.write_text("{not json", encoding="utf-8")  # a damaged file is read again
+    assert remembered_overview(store, settings.publisher_iri, tmp_path, "v1") == facts

@@ -6,15 +6,18 @@ import xml.etree.ElementTree as ET
 
 import html5lib
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from ckpld.config import Settings
 from ckpld.i18n import translate
+from ckpld.iris import local_path
 from ckpld.overview import overview
 from ckpld.policy import CONTENT_SECURITY_POLICY
 from ckpld.sources import Dataset
 from ckpld.store.local import LocalStore
 from ckpld.timeline import events
+from ckpld.views import home
 from tests.conftest import ROOT
 
 HTML = {"Accept": "text/html"}
@@ -174,3 +177,39 @@ def test_a_chosen_language_is_kept_in_the_links(client: FlaskClient) -> None:
             path,
             [h for h in local if "lang=en" not in h],
         )
+
+
+def test_a_home_page_of_thousands_shows_the_earliest_and_links_to_all(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts = app.extensions["ckpld"].overview()
+    assert len(facts.partners) > 3
+    monkeypatch.setattr(home, "HOME_PARTNERS", 3)  # as if the data held more than the page shows
+    monkeypatch.setattr(home, "HOME_MEMBERSHIPS", 0)
+    for lang in ("en", "pl"):
+        with app.test_request_context("/", headers={"Accept-Language": lang}):
+            body = home._home(lang, False).body.decode()
+        root = html5lib.parse(body, namespaceHTMLElements=False)
+        cards = by_class(root, "li", "card")
+        hrefs = [c.find("h3/a").get("href") for c in cards]  # type: ignore[union-attr]
+        assert hrefs == [
+            local_path(app.extensions["ckpld"].settings.base_iri, p.iri) for p in facts.partners[:3]
+        ]
+        more, memberships = by_class(root, "p", "more")
+        assert str(len(facts.memberships)) in "".join(memberships.itertext())
+        assert not [e for e in root.iter("h2") if (e.get("id") or "").startswith("membership-")]
+        assert more.find("a").get("href") == "/queries/partners"  # type: ignore[union-attr]
+        text = "".join(more.itertext())
+        assert "3" in text and str(len(facts.partners)) in text
+        assert lang == "en" or "partnerów" in text
+        dots = [
+            a.get("href")
+            for g in root.iter(SVG + "g")
+            if g.get("class") == "marker"
+            for a in g.iter(SVG + "a")
+        ]
+        assert dots and set(dots) <= set(hrefs)  # the map shows the partners the cards show
+
+
+def test_a_home_page_that_shows_everyone_says_nothing_more(client: FlaskClient) -> None:
+    assert by_class(page(client, "/?lang=en"), "p", "more") == []

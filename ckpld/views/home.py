@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from ckpld.errors import NotAcceptableError
 from ckpld.formats import HTML
 from ckpld.i18n import when
 from ckpld.iris import document_of, local_path
-from ckpld.overview import Overview, Partner, overview
+from ckpld.overview import Overview, Partner
 from ckpld.timeline import BAR, chart, events
 from ckpld.views.representation import Representation, media_type, respond
 from ckpld.views.resource import DOCUMENT_OFFERS, publication
@@ -33,6 +34,8 @@ LINKS = (
     '</sitemap.xml>; rel="sitemap"',
 )
 DOT_GAP = 16.0  # between the dots of two partners in one city
+HOME_PARTNERS = 100  # partners on the home page (cards, map, timeline): the earliest ones
+HOME_MEMBERSHIPS = 20  # and memberships
 
 
 @bp.get("/")
@@ -83,7 +86,16 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         place, hash_, fragment = (local_path(settings.base_iri, iri) or iri).partition("#")
         return place + suffix + hash_ + fragment
 
-    facts = pub.cache.get(("overview",), lambda: overview(pub.store, pub.settings.publisher_iri))
+    facts = pub.overview()
+    # A page people read: the earliest partners, and a query that lists them all (the data
+    # may hold thousands; CKP's has a dozen or two).
+    total, joined = len(facts.partners), len(facts.memberships)
+    facts = replace(
+        facts,
+        partners=facts.partners[:HOME_PARTNERS],
+        memberships=facts.memberships[:HOME_MEMBERSHIPS],
+    )
+    everyone = "partners" in pub.cookbook and "sparql.query" in current_app.view_functions
     links = {
         "dataset": href(settings.dataset_iri),
         "vocabulary": "/def/ckp" + suffix,
@@ -105,6 +117,13 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         lang=lang,
         title=settings.title_pl if lang == "pl" else settings.title_en,
         cards=[_card(p, lang, href) for p in facts.partners],
+        more={"shown": len(facts.partners), "total": total, "href": "/queries/partners" + suffix}
+        if total > len(facts.partners)
+        else None,
+        everyone=everyone,
+        more_memberships={"shown": len(facts.memberships), "total": joined}
+        if joined > len(facts.memberships)
+        else None,
         map=_map(facts, lang, href, settings.assets_dir),
         chart=chart(events(facts)),
         bar_height=BAR,

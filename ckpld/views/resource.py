@@ -24,7 +24,6 @@ from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.formats import HTML, RDF_FORMATS, Format, Kind
 from ckpld.i18n import when
 from ckpld.iris import DOCUMENT, THING, split_suffix
-from ckpld.overview import overview
 from ckpld.pages import Labeller, Quote, referrers, resource_page, with_context
 from ckpld.publication import Publication
 from ckpld.release import METADATA_GRAPH, dataset_quads
@@ -262,7 +261,7 @@ def _html(
     page = resource_page(desc, labeller)
     page.quotes = with_context(page.quotes, _archived_texts(pub, page.quotes))
     page.referrers = referrers(incoming(pub.store, desc.topic), labeller)
-    facts = pub.cache.get(("overview",), lambda: overview(pub.store, pub.settings.publisher_iri))
+    facts = pub.overview()
     vocabulary = desc.topic == pub.settings.base_iri + "def/ckp"
     formats = [
         (f.name, f"{path}.{f.suffix}", f.media_type) for f in offers if f.kind is not Kind.HTML
