@@ -20,11 +20,19 @@ CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 
-.PHONY: run test bench load messages screenshot install install-test system-python system-node system-run system-test system-headers clean
+.PHONY: run check test bench load messages screenshot install install-dev install-test system-python system-node system-run system-test system-headers clean
 
 # Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
 	$(BIN)/ckpld serve
+
+# The fast loop, for every change: linters, types and every test that needs no external program
+# (no Virtuoso, browser, CKAN, rapper or wrk; no Debian package beyond Python, npm, libseccomp).
+check: install-dev $(NPM_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q -n auto -m "not e2e and not external"
 
 test: install-test $(NPM_STAMP) $(CKAN_VENV)/.installed
 	$(BIN)/ruff check .
@@ -50,30 +58,34 @@ $(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
 	touch $@
 
 # The interface in Polish: extract the message ids from the templates and the package into
-# ckpld/translations/messages.pot, and merge them into the Polish catalogue, whose new entries a
+# ckpld/web/translations/messages.pot, and merge them into the Polish catalogue, whose new entries a
 # translator then fills in (tests/test_i18n.py fails while any is empty).
-MESSAGES := ckpld/translations
+MESSAGES := ckpld/web/translations
 messages: install-test
 	$(BIN)/pybabel --quiet extract -F $(MESSAGES)/babel.cfg -k translate:2 -k translate_plural:2,3 \
 		--no-location --sort-output --omit-header -o $(MESSAGES)/messages.pot .
 	$(BIN)/pybabel --quiet update -i $(MESSAGES)/messages.pot -d $(MESSAGES) -l pl --ignore-obsolete --no-fuzzy-matching \
 		--ignore-pot-creation-date
 
-# The README's picture of the home page, taken by the browser tests in headless Chromium.
+# The README's picture of the home page (docs/home.png), taken by the browser tests in headless Chromium.
 screenshot: install-test $(NPM_STAMP)
 	$(BIN)/pytest -q tests/e2e/test_browser.py -k "renders_and_is_screenshot"
 	cp test-artifacts/screenshots/home-en-1280.png docs/home.png
 
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python system-run
 	$(BIN)/pip install --quiet --editable .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python system-run system-test
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python system-run
 	$(BIN)/pip install --quiet --editable . --group dev
 	touch $(VENV)/.installed $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-dev | system-test
+	touch $@
 
 $(BIN)/python: | system-python
 	$(PYTHON) -m venv $(VENV)

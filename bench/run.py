@@ -204,17 +204,17 @@ DUMPS_ONLY = """
 import sys, time
 from pathlib import Path
 from ckpld.config import Settings
-from ckpld.publication import publish
-from ckpld.release import build
+from ckpld.publish.publication import publish
+from ckpld.publish.release import build
 pub = publish(Settings.load())
 started = time.monotonic()
-build(pub, Path(sys.argv[1]))
+build(pub.edition(), Path(sys.argv[1]))
 print(time.monotonic() - started)
 """
 
 
 def _dumps_alone(env: dict[str, str], out: Path) -> float:
-    """Seconds `ckpld.release.build` takes to render and write every file of a release."""
+    """Seconds `ckpld.publish.release.build` takes to render and write every file of a release."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
     environment.update(env)
     done = subprocess.run(
@@ -261,7 +261,7 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
     result["dumps_s"] = _dumps_alone(serve_env, work / "build-timing")
     ckpld = Server([PYTHON, "-m", "ckpld", "serve", "--port", "{port}"], serve_env)
     result["start_warm_s"] = ckpld.start()
-    hello = Server(  # ckpld's gunicorn settings (ckpld/server.py): gevent, preloaded, access log
+    hello = Server(  # as ckpld/web/server.py runs gunicorn: gevent, preloaded, access log
         [PYTHON, "-m", "gunicorn", "-w", str(WORKERS), "-k", "gevent", "-b", "127.0.0.1:{port}",
          "--preload", "--access-logfile", "-", "--error-logfile", "-", "bench.hello:app"]
     )  # fmt: skip
@@ -365,7 +365,7 @@ def report(results: list[dict[str, Any]], out: Path, seconds: int) -> None:
         "",
         "![ratios](results.png)",
         "",
-        'Where a goal is missed, the reason is given in the README section "Performance".',
+        'Where a goal is missed, the reason is given in the docs/stores.md, section "Performance".',
     ]
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plot(results, out / "results.png")

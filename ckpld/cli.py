@@ -16,25 +16,25 @@ import click
 import pyoxigraph as ox
 
 from ckpld import __version__
-from ckpld.app import create_app
-from ckpld.bulk import Bulk
 from ckpld.config import Settings
-from ckpld.documents import graph_quads
-from ckpld.dumps import CURRENT
 from ckpld.errors import CkpldError, DataInvalidError, SourceError
-from ckpld.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
-from ckpld.loading import PROTOCOLS, Target, load_into
-from ckpld.metadata import Statistics, statistics
-from ckpld.namespaces import compact, prefixes
-from ckpld.publication import publish
-from ckpld.release import CATALOG_GRAPH
-from ckpld.release import build as build_release
-from ckpld.results import serialize, table
-from ckpld.server import run as run_server
-from ckpld.sources import load, read_shapes
+from ckpld.model.sources import load, read_shapes
+from ckpld.model.validation import remember_valid, verdict_key
+from ckpld.model.validation import validate as validate_dataset
+from ckpld.publish.dumps import CURRENT
+from ckpld.publish.loading import PROTOCOLS, Target, load_into
+from ckpld.publish.metadata import Statistics, statistics
+from ckpld.publish.publication import publish
+from ckpld.publish.release import CATALOG_GRAPH
+from ckpld.publish.release import build as build_release
+from ckpld.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
+from ckpld.rdf.namespaces import compact, prefixes
+from ckpld.store.bulk import Bulk
+from ckpld.store.documents import graph_quads
 from ckpld.store.local import LocalStore
-from ckpld.validation import remember_valid, verdict_key
-from ckpld.validation import validate as validate_dataset
+from ckpld.store.results import serialize, table
+from ckpld.web.app import create_app
+from ckpld.web.server import run as run_server
 
 
 class _Group(click.Group):
@@ -177,7 +177,7 @@ def build(ctx: click.Context, out: Path | None) -> None:
     overrides = {**ctx.obj["overrides"], "dumps_dir": out}
     settings = Settings.load(ctx.obj["config"], overrides=overrides)
     pub = publish(settings)
-    manifest = build_release(pub, settings.dumps_dir)
+    manifest = build_release(pub.edition(), settings.dumps_dir)
     assert manifest.folder is not None
     total = sum(f.size for f in manifest.files)
     click.echo(

@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
 
-from ckpld.app import create_app
 from ckpld.config import Settings
-from ckpld.report import Report
-from ckpld.sources import Dataset, load, read_shapes
+from ckpld.model.report import Report
+from ckpld.model.sources import Dataset, load, read_shapes
+from ckpld.model.validation import validate
 from ckpld.store.local import LocalStore
-from ckpld.validation import validate
+from ckpld.web.app import create_app
 from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def shared_path(relative: str) -> Path:
     """A file of ../shared (or $CKPLD_SHARED_DIR): material that is not ours to commit.
 
     Under CI=true its absence fails the test; elsewhere the test is skipped, the one case where
-    a test may skip (see README, "Tests").
+    a test may skip (see docs/development.md).
     """
     path = SHARED / relative
     if not path.exists():
@@ -121,3 +121,14 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 def iri(settings: Settings, relative: str) -> ox.NamedNode:
     """A node of the data, from its IRI relative to the base."""
     return ox.NamedNode(settings.base_iri + relative)
+
+
+# Fixtures that start a program `make test` installs: a test that uses one (directly or through
+# another fixture) is marked `external`, and `make check` leaves it out.
+EXTERNAL_FIXTURES = frozenset({"virtuoso"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if EXTERNAL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.external)

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from ckpld.conneg import negotiate
-from ckpld.formats import HTML, PROBLEM
+from ckpld.rdf.formats import HTML, PROBLEM
+from ckpld.web.conneg import negotiate
 from tests.conftest import ROOT
 
 # Lines of files the server must never send (none of them is in a served folder), by file.
@@ -29,7 +29,7 @@ SECRETS = {
     "pyproject.toml": b'build-backend = "flit_core.buildapi"',
     "README.md": b"ckpld publishes the international partnerships",
     "/etc/passwd": b"root:x:0:0:",
-    "ckpld/app.py": b"The composition root: `create_app(settings)`",
+    "ckpld/web/app.py": b"The composition root: `create_app(settings)`",
     "data/page.ttl": b"# Rules for this file (checked by `ckpld validate`)",
     "Makefile": b"# ckpld \xe2\x80\x94 the two commands a new user needs",
     "node_modules/@zazuko/yasgui/package.json": b'"name": "@zazuko/yasgui"',
@@ -270,7 +270,7 @@ CLIMBS = {
     "four-dots": b"....//",
     "full-width-dots": "\uff0e\uff0e/".encode(),
 }
-TARGETS = (b"pyproject.toml", b"README.md", b"Makefile", b"ckpld/app.py", b"etc/passwd")
+TARGETS = (b"pyproject.toml", b"README.md", b"Makefile", b"ckpld/web/app.py", b"etc/passwd")
 
 
 # Each route that reads files, with the files next to its folder (one level up).

@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from gunicorn.config import Config
 
-from ckpld import access
-from ckpld.access import QUERY_SHOWN, AccessLog, RequestIds, entry, outcome
+from ckpld.web import access
+from ckpld.web.access import QUERY_SHOWN, AccessLog, RequestIds, entry, outcome
 
 
 def test_every_response_carries_a_request_id(client: FlaskClient) -> None:

@@ -17,8 +17,8 @@ from flask import Flask
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from ckpld.conneg import language, negotiate
-from ckpld.formats import FORMATS, HTML, RDF_FORMATS
+from ckpld.rdf.formats import FORMATS, HTML, RDF_FORMATS
+from ckpld.web.conneg import language, negotiate
 from tests.hostile import (
     ACCEPT_LANGUAGES,
     ACCEPTS,

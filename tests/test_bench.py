@@ -9,8 +9,8 @@ import pyoxigraph as ox
 
 from bench.generate import FILES, generate
 from ckpld.config import Settings
-from ckpld.sources import load, read_shapes
-from ckpld.validation import validate
+from ckpld.model.sources import load, read_shapes
+from ckpld.model.validation import validate
 
 
 def _shipped(settings: Settings) -> int:

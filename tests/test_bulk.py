@@ -8,12 +8,12 @@ import itertools
 import pyoxigraph as ox
 import pytest
 
-from ckpld import bulk as bulk_module
-from ckpld.bulk import Bulk, render_all, render_dump
 from ckpld.config import Settings
-from ckpld.documents import graph_quads
-from ckpld.formats import RDF_FORMATS, Format
-from ckpld.publication import Publication, publish
+from ckpld.publish.publication import Publication, publish
+from ckpld.rdf.formats import RDF_FORMATS, Format
+from ckpld.store import bulk as bulk_module
+from ckpld.store.bulk import Bulk, render_all, render_dump
+from ckpld.store.documents import graph_quads
 
 
 @pytest.fixture(scope="module")

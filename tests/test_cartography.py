@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ckpld.cartography import (
+from ckpld.web.pages.cartography import (
     EARTH_RADIUS_KM,
     MAX_ASPECT,
     MIN_ASPECT,

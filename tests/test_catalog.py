@@ -15,8 +15,8 @@ from rdflib import RDF, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, XSD
 
 from ckpld.config import MAX_IDENTIFIER, Settings
-from ckpld.dumps import CATALOG_FILE
-from ckpld.publication import Publication, publish
+from ckpld.publish.dumps import CATALOG_FILE
+from ckpld.publish.publication import Publication, publish
 from tests.conftest import ROOT, shared_path
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -26,7 +26,8 @@ DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; not in rdf
 EU = "http://publications.europa.eu/resource/authority/"
 SHAPES = "conformance/dcat-ap/3.0.1/html/shacl/"
 
-# Warnings of the recommended shapes that remain, by property, each explained in the README.
+# Warnings of the recommended shapes that remain, by property, each explained in
+# docs/harvesting.md.
 EXPLAINED_WARNINGS = {
     "http://purl.org/dc/terms/type",  # agent and licence types: no ADMS type fits, none invented
     "http://www.w3.org/ns/dcat#bbox",  # no geometry for the countries in the data
@@ -87,10 +88,10 @@ def test_recommended_shapes_leave_only_explained_warnings(catalog: rdflib.Graph)
     found = results(catalog, shapes(SHAPES + "shapes_recommended.ttl"))
     assert {severity for severity, _, _ in found} <= {"Warning"}
     assert {path for _, _, path in found} <= EXPLAINED_WARNINGS
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "harvesting.md").read_text(encoding="utf-8")
     for path in EXPLAINED_WARNINGS:
         name = path.replace(str(DCTERMS), "dct:").replace(str(DCAT), "dcat:")
-        assert f"`{name}`" in readme, f"warning on {name} is not explained in the README"
+        assert f"`{name}`" in readme, f"warning on {name} is not explained in docs/harvesting.md"
 
 
 def test_the_shapes_do_catch_a_broken_catalogue(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from ckpld.conneg import LANGUAGES, alternates, language, negotiate, override_of
-from ckpld.formats import FORMATS, HTML, PROBLEM, RDF_FORMATS, RESULTS_FORMATS, Format, named
+from ckpld.rdf.formats import FORMATS, HTML, PROBLEM, RDF_FORMATS, RESULTS_FORMATS, Format, named
+from ckpld.web.conneg import LANGUAGES, alternates, language, negotiate, override_of
 
 DOCUMENT = (*RDF_FORMATS, HTML)
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -157,7 +157,7 @@ def _well_formed(ranges: list[tuple[str, float]]) -> str:
 
 
 def _model(fmt: Format, ranges: list[tuple[str, float]]) -> float:
-    """How much a client wants `fmt`, by the README's rule: exact type, else type/*, else */*."""
+    """How much a client wants `fmt`, by the rule in docs/http.md: exact type, else type/*, else */*."""
     for covers in (
         lambda media: media in fmt.media_types,
         lambda media: media in {m.split("/")[0] + "/*" for m in fmt.media_types},

@@ -13,10 +13,10 @@ import pytest
 import rdflib
 
 from ckpld.config import Settings
-from ckpld.report import Report
-from ckpld.sources import Dataset, load, read_shapes
+from ckpld.model.report import Report
+from ckpld.model.sources import Dataset, load, read_shapes
+from ckpld.model.validation import validate
 from ckpld.store.local import LocalStore
-from ckpld.validation import validate
 from tests.conftest import ROOT, shared_path
 
 PREFIXES = """

@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ckpld.bulk import Bulk
 from ckpld.config import Settings
 from ckpld.errors import DataSyntaxError, OutputError
-from ckpld.sources import all_files
+from ckpld.model.sources import all_files
+from ckpld.store.bulk import Bulk
 from ckpld.store.disk import KEEP, DiskStore
 from ckpld.store.local import LocalStore
 

@@ -11,10 +11,10 @@ import pyoxigraph as ox
 import pytest
 
 from ckpld.config import Settings
-from ckpld.documents import describe, document_metadata, graph_quads, render
 from ckpld.errors import NotFoundError
-from ckpld.formats import RDF_FORMATS
-from ckpld.publication import Publication, publish
+from ckpld.publish.publication import Publication, publish
+from ckpld.rdf.formats import RDF_FORMATS
+from ckpld.store.documents import describe, document_metadata, graph_quads, render
 from tests.conftest import ROOT
 
 
@@ -75,10 +75,10 @@ SCRIPT = """
 import hashlib, sys
 from pathlib import Path
 from ckpld.config import Settings
-from ckpld.bulk import render_dump
-from ckpld.documents import describe, graph_quads, render
-from ckpld.formats import RDF_FORMATS
-from ckpld.publication import publish
+from ckpld.store.bulk import render_dump
+from ckpld.store.documents import describe, graph_quads, render
+from ckpld.rdf.formats import RDF_FORMATS
+from ckpld.publish.publication import publish
 pub = publish(Settings.from_mapping({"validate_on_start": False}, Path(sys.argv[1])))
 topic = pub.settings.base_iri + "id/organization/encc"
 quads = describe(pub.store, topic, pub.owned)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ckpld.dumps import CURRENT, MANIFEST_FILE, DumpFile, Manifest, current, write
 from ckpld.errors import OutputError
+from ckpld.publish.dumps import CURRENT, MANIFEST_FILE, DumpFile, Manifest, current, write
 from tests.conftest import ROOT
 
 
@@ -65,7 +65,7 @@ def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
 KILLER = """
 import os, signal, sys
 from pathlib import Path
-import ckpld.dumps as dumps
+import ckpld.publish.dumps as dumps
 point = sys.argv[1]
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)

@@ -9,9 +9,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-from ckpld.conneg import LANGUAGES
-from ckpld.i18n import TRANSLATIONS, install, month_year, translate, translate_plural, when
-from ckpld.overview import Period
+from ckpld.web.conneg import LANGUAGES
+from ckpld.web.i18n import TRANSLATIONS, install, month_year, translate, translate_plural, when
+from ckpld.web.pages.overview import Period
 from tests.conftest import ROOT
 
 KEYWORDS = {
@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 def extracted() -> set[str | tuple[str, str]]:
     """Every message id the templates and the package use (what `make messages` extracts)."""
-    method_map = [("ckpld/**.py", "python"), ("ckpld/templates/**.html", "jinja2")]
+    method_map = [("ckpld/**.py", "python"), ("ckpld/web/templates/**.html", "jinja2")]
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, keywords=KEYWORDS

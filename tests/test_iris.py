@@ -6,8 +6,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from ckpld.formats import FORMATS
-from ckpld.iris import (
+from ckpld.rdf.formats import FORMATS
+from ckpld.rdf.iris import (
     DOCUMENT,
     THING,
     document_of,

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from ckpld.config import Settings
-from ckpld.metadata import Facts, facts, remembered_facts, sizes, with_graph
-from ckpld.publication import Publication, publish
+from ckpld.publish.metadata import Facts, facts, remembered_facts, sizes, with_graph
+from ckpld.publish.publication import Publication, publish
 from ckpld.store import QueryResult
 from ckpld.store.local import LocalStore
 

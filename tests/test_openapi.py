@@ -22,8 +22,8 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from werkzeug.test import TestResponse
 
-from ckpld.formats import FORMATS
-from ckpld.openapi import STATIC_TYPES, description
+from ckpld.rdf.formats import FORMATS
+from ckpld.web.openapi import STATIC_TYPES, description
 from tests.conftest import ROOT
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -137,7 +137,7 @@ EXCHANGES: list[tuple[str, str, dict[str, str], str | None, int, str | None]] = 
     ("GET", THING, {"Accept": "image/png"}, None, 406, "application/problem+json"),
     ("GET", "/doc/no/such/thing", {}, None, 404, "application/problem+json"),
     # Paths that cannot be IRIs are 404s like any other (schemathesis found them answered 400
-    # "Bad SPARQL query"; ckpld.documents now says NotFound).
+    # "Bad SPARQL query"; ckpld.store.documents now says NotFound).
     ("GET", "/doc/not an IRI", {}, None, 404, "application/problem+json"),
     ("GET", "/doc/%1D<>", {}, None, 404, "application/problem+json"),
     ("GET", "/def/not an IRI", {}, None, 404, "application/problem+json"),

@@ -9,9 +9,9 @@ import pytest
 import rdflib
 
 from ckpld.config import Settings
-from ckpld.overview import Overview, Period, overview, remembered_overview
-from ckpld.sources import Dataset
+from ckpld.model.sources import Dataset
 from ckpld.store.local import LocalStore
+from ckpld.web.pages.overview import Overview, Period, overview, remembered_overview
 from tests.conftest import iri
 
 SCHEMA = rdflib.Namespace("https://schema.org/")

@@ -16,7 +16,7 @@ from ckpld.errors import (
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
 )
-from ckpld.protocol import DIRECT, FORM, SparqlRequest, parse_request, url_params
+from ckpld.web.protocol import DIRECT, FORM, SparqlRequest, parse_request, url_params
 from tests.hostile import BAD_BYTES, PARAMETER_NAMES, PARAMETER_VALUES, query_strings
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"

@@ -13,11 +13,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ckpld.bulk import Bulk
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
-from ckpld.publication import LRU, Publication, publish
-from ckpld.sources import Dataset
+from ckpld.lru import LRU
+from ckpld.model.sources import Dataset
+from ckpld.publish.publication import Publication, publish
+from ckpld.store.bulk import Bulk
 from tests.conftest import ROOT
 
 
@@ -124,7 +125,7 @@ def test_context_file_is_plain_json() -> None:
 def test_unchanged_data_is_not_validated_twice(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ckpld import publication as module
+    from ckpld.publish import publication as module
 
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)

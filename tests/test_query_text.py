@@ -7,7 +7,7 @@ import time
 import pytest
 
 from ckpld.errors import ForbiddenQueryError
-from ckpld.query_text import check, read, unescape
+from ckpld.store.query_text import check, read, unescape
 
 BASE = "https://dane.example.pl/"
 EVIL = "http://127.0.0.1:9/sparql"

@@ -1,6 +1,6 @@
 """ckpld's reading of a query against the engine's own: pyoxigraph runs generated texts, and
 what it does (the SERVICE endpoints it calls, the dataset it reads, the values that change from
-run to run) must be what `ckpld.query_text` said it would do.
+run to run) must be what `ckpld.store.query_text` said it would do.
 
 The texts are built from pieces chosen to confuse a reader: comments, strings and IRIs that hold
 quotes, `#`, `<` and codepoint escapes, comparisons that look like IRIs, escapes between tokens.
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ckpld.query_text import engine_reading, read
+from ckpld.store.query_text import engine_reading, read
 
 BASE = "http://b.example/"
 EMPTY_RESULTS = b'{"head":{"vars":["a","b","c"]},"results":{"bindings":[{}]}}'

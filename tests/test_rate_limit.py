@@ -9,9 +9,9 @@ import os
 import pytest
 from flask.testing import FlaskClient
 
-from ckpld.app import create_app
 from ckpld.config import Settings
-from ckpld.rate_limit import Buckets, counted
+from ckpld.web.app import create_app
+from ckpld.web.rate_limit import Buckets, counted
 
 
 def test_a_client_gets_its_quota_then_waits_for_a_refill() -> None:

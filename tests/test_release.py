@@ -15,10 +15,10 @@ import pytest
 import rdflib
 
 from ckpld.config import Settings
-from ckpld.documents import graph_quads
-from ckpld.dumps import CATALOG_FILE, CURRENT, DATA_DUMPS, SUMS_FILE, VOID_FILE
-from ckpld.publication import Publication, publish
-from ckpld.release import dataset_quads
+from ckpld.publish.dumps import CATALOG_FILE, CURRENT, DATA_DUMPS, SUMS_FILE, VOID_FILE
+from ckpld.publish.publication import Publication, publish
+from ckpld.publish.release import dataset_quads
+from ckpld.store.documents import graph_quads
 from tests.conftest import ROOT
 
 RDFLIB = {

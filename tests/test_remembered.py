@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ckpld.config import Settings
-from ckpld.publication import Publication, publish
+from ckpld.publish.publication import Publication, publish
 from ckpld.store import QueryResult
 from ckpld.store.remembered import Remembered
 

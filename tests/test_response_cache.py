@@ -8,7 +8,7 @@ import pytest
 from flask import Flask, Response, request
 from flask.testing import FlaskClient
 
-from ckpld.response_cache import MAX_BODY, ResponseCache
+from ckpld.web.response_cache import MAX_BODY, ResponseCache
 
 
 @pytest.fixture

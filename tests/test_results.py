@@ -11,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from ckpld.errors import NotAcceptableError
-from ckpld.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
-from ckpld.results import serialize, table
+from ckpld.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
 from ckpld.store import QueryResult
+from ckpld.store.results import serialize, table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 AWKWARD = (

@@ -19,7 +19,7 @@ import pytest
 
 from ckpld.config import Settings
 from ckpld.errors import BadQueryError, SandboxError
-from ckpld.publication import publish
+from ckpld.publish.publication import publish
 from ckpld.store import sandbox
 from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore

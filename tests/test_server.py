@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from ckpld.access import AccessLog
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
-from ckpld.server import _Gunicorn, options_for
+from ckpld.web.access import AccessLog
+from ckpld.web.server import _Gunicorn, options_for
 
 
 def test_production_defaults(settings: Settings) -> None:

@@ -8,8 +8,8 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from ckpld import shacl_sparql
-from ckpld.sources import Dataset, to_rdflib
+from ckpld.model import shacl_sparql
+from ckpld.model.sources import Dataset, to_rdflib
 from tests.test_validation import CASES, broken
 
 Result = tuple[str, str, str | None]

@@ -10,7 +10,7 @@ import pytest
 
 from ckpld.config import Settings
 from ckpld.errors import DataSyntaxError, SourceError
-from ckpld.sources import Role, archived_text, data_files, load, read_shapes, vocabulary_files
+from ckpld.model.sources import Role, archived_text, data_files, load, read_shapes, vocabulary_files
 from tests.conftest import ROOT
 
 

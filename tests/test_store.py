@@ -15,10 +15,10 @@ import pytest
 
 from ckpld.config import Settings
 from ckpld.errors import BadQueryError, QueryTimeoutError, UpstreamError
-from ckpld.publication import Publication, publish
+from ckpld.publish.publication import Publication, publish
+from ckpld.publish.void import read_void
 from ckpld.store import QueryResult, Store
 from ckpld.store.remote import RemoteStore
-from ckpld.void import read_void
 from tests.conftest import ROOT
 from tests.virtuoso import Virtuoso, as_virtuoso_answers
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ckpld.config import Settings
-from ckpld.overview import Membership, Names, Overview, Partner, Period, overview
 from ckpld.store.local import LocalStore
-from ckpld.timeline import LEFT, RIGHT, WIDTH, Event, chart, events
+from ckpld.web.pages.overview import Membership, Names, Overview, Partner, Period, overview
+from ckpld.web.pages.timeline import LEFT, RIGHT, WIDTH, Event, chart, events
 
 
 def partner(n: int, since: Period, letter: bool) -> Partner:

@@ -1,7 +1,7 @@
 """No file outside the served folders is readable, however its path is spelled (exhaustive).
 
 Every route that sends files (/static/, /assets/yasgui/, /source/, /queries/, /dumps/) and /def/
-is asked for pyproject.toml, README.md, the Makefile, ckpld/app.py, /etc/passwd and the files
+is asked for pyproject.toml, README.md, the Makefile, ckpld/web/app.py, /etc/passwd and the files
 next to its folder, through every spelling in tests.hostile.traversals, with the path given to
 the application as sent and percent-decoded once (as gunicorn does). Each answer must be a 400,
 404 or 405 with a message, and hold no line of any of those files. Over real HTTP:
@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
-from ckpld.app import create_app
 from ckpld.config import Settings
-from ckpld.dumps import current
+from ckpld.publish.dumps import current
+from ckpld.web.app import create_app
 from tests.conftest import ROOT
 from tests.hostile import (
     FOLDERS,

@@ -7,9 +7,9 @@ from collections import Counter
 import pyoxigraph as ox
 
 from ckpld.config import Settings
-from ckpld.sources import Dataset
+from ckpld.model.sources import Dataset
 from ckpld.store.local import LocalStore
-from ckpld.usage import schemes, usage
+from ckpld.web.pages.usage import schemes, usage
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -15,11 +15,11 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from ckpld.config import Settings
-from ckpld.namespaces import prefixes
-from ckpld.report import Report
-from ckpld.rules import QUOTE_RULE, RULES
-from ckpld.sources import Dataset
-from ckpld.validation import validate
+from ckpld.model.report import Report
+from ckpld.model.rules import QUOTE_RULE, RULES
+from ckpld.model.sources import Dataset
+from ckpld.model.validation import validate
+from ckpld.rdf.namespaces import prefixes
 
 UPDATE_PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

@@ -13,8 +13,8 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from ckpld.app import create_app
 from ckpld.config import Settings
+from ckpld.web.app import create_app
 
 TURTLE = {"Accept": "text/turtle"}
 
@@ -166,7 +166,7 @@ def test_sitemap_lists_every_page_and_robots_points_at_it(
 
 
 def test_big_sitemaps_become_an_index(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ckpld.views import harvest
+    from ckpld.web.views import harvest
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     whole = ElementTree.fromstring(client.get("/sitemap.xml").data)

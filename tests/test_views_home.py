@@ -10,14 +10,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from ckpld.config import Settings
-from ckpld.i18n import translate
-from ckpld.iris import local_path
-from ckpld.overview import overview
-from ckpld.policy import CONTENT_SECURITY_POLICY
-from ckpld.sources import Dataset
+from ckpld.model.sources import Dataset
+from ckpld.rdf.iris import local_path
 from ckpld.store.local import LocalStore
-from ckpld.timeline import events
-from ckpld.views import home
+from ckpld.web.i18n import translate
+from ckpld.web.pages.overview import overview, overview_of
+from ckpld.web.pages.timeline import events
+from ckpld.web.policy import CONTENT_SECURITY_POLICY
+from ckpld.web.views import home
 from tests.conftest import ROOT
 
 HTML = {"Accept": "text/html"}
@@ -182,7 +182,7 @@ def test_a_chosen_language_is_kept_in_the_links(client: FlaskClient) -> None:
 def test_a_home_page_of_thousands_shows_the_earliest_and_links_to_all(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    facts = app.extensions["ckpld"].overview()
+    facts = overview_of(app.extensions["ckpld"])
     assert len(facts.partners) > 3
     monkeypatch.setattr(home, "HOME_PARTNERS", 3)  # as if the data held more than the page shows
     monkeypatch.setattr(home, "HOME_MEMBERSHIPS", 0)

@@ -14,12 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
-from ckpld import documents
-from ckpld.app import create_app
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
-from ckpld.formats import RDF_FORMATS
-from ckpld.sources import Dataset
+from ckpld.model.sources import Dataset
+from ckpld.rdf.formats import RDF_FORMATS
+from ckpld.store import documents
+from ckpld.web.app import create_app
 from tests.conftest import ROOT
 
 RDFLIB_NAMES = {
@@ -418,7 +418,7 @@ def test_each_document_is_rendered_once(app: Flask, monkeypatch: pytest.MonkeyPa
         calls.append(args[1].name)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("ckpld.views.resource.render", counting)
+    monkeypatch.setattr("ckpld.web.views.resource.render", counting)
     client = app.test_client()
     for _ in range(3):
         assert client.get("/doc/place/kijow.rdf").status_code == 200

@@ -13,9 +13,9 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from ckpld.app import create_app
 from ckpld.config import Settings
-from ckpld.formats import RDF_FORMATS
+from ckpld.rdf.formats import RDF_FORMATS
+from ckpld.web.app import create_app
 from tests.conftest import ROOT
 
 SELECT = (

@@ -25,7 +25,7 @@ from rdflib.namespace import (
 from rdflib.plugins.sparql import prepareQuery
 
 from ckpld.config import Settings
-from ckpld.sources import Dataset
+from ckpld.model.sources import Dataset
 from tests.conftest import ROOT
 
 VOCABULARIES: list[DefinedNamespaceMeta] = [

@@ -13,7 +13,7 @@ from flask import Flask
 from rdflib import RDF, URIRef
 
 from ckpld.config import Settings
-from ckpld.publication import publish
+from ckpld.publish.publication import publish
 from tests.conftest import ROOT
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

@@ -109,7 +109,7 @@ class Virtuoso:
 
 def as_virtuoso_answers(term: object) -> object:
     """A term as Virtuoso answers it. Its one deviation in ckpld's tests: a boolean a query
-    computes (`BIND(EXISTS {…} AS ?x)`) comes back as xsd:integer 1 or 0 (README, "Remote
+    computes (`BIND(EXISTS {…} AS ?x)`) comes back as xsd:integer 1 or 0 (docs/stores.md, "Remote
     store")."""
     if isinstance(term, ox.Literal) and term.datatype == ox.NamedNode(XSD + "boolean"):
         value = "1" if term.value == "true" else "0"

@@ -99,7 +99,7 @@ class Store(Protocol):
                 queries).
             limit: Most rows or triples to return; more sets `truncated`.
             write: Writes the answer's body where the query ran, under the same deadline (a
-                picklable callable, such as `ckpld.writing.Writer`).
+                picklable callable, such as `ckpld.store.writing.Writer`).
 
         Raises:
             BadQueryError: the query does not parse or cannot be run.

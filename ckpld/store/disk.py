@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ckpld.bulk import Bulk
 from ckpld.errors import OutputError
-from ckpld.sources import SourceFile, load_into
+from ckpld.model.sources import SourceFile, load_into
+from ckpld.store.bulk import Bulk
 from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
 from ckpld.store.local import LocalStore
 

@@ -8,10 +8,10 @@ from itertools import islice
 import pyoxigraph as ox
 
 from ckpld.errors import BadQueryError
-from ckpld.query_text import read
-from ckpld.sources import SourceFile, load_into
+from ckpld.model.sources import SourceFile, load_into
 from ckpld.store import QueryResult, Write, written
 from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
+from ckpld.store.query_text import read
 
 Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None]
 
@@ -40,7 +40,7 @@ class LocalStore:
         """Parse data files into their named graphs (at startup, before the store is served).
 
         Raises:
-            SourceError, DataSyntaxError: see `ckpld.sources.load_into`.
+            SourceError, DataSyntaxError: see `ckpld.model.sources.load_into`.
         """
         load_into(self._store, files, self._base_iri)
 

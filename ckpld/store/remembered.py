@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ckpld.results import results_json
 from ckpld.store import QueryResult, Store, Write
 from ckpld.store.local import query_result
+from ckpld.store.results import results_json
 
 
 class Remembered:

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import requests
 
 from ckpld.errors import BadQueryError, QueryMemoryError, QueryTimeoutError, UpstreamError
-from ckpld.query_text import QueryText, read
 from ckpld.store import ANSWER_BYTES, QueryResult, Write, written
 from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
+from ckpld.store.query_text import QueryText, read
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"

@@ -1,7 +1,7 @@
 """No network for the process that runs queries: a seccomp filter, enforced by the kernel.
 
 The embedded engine (pyoxigraph) calls any `SERVICE <endpoint>` a query names, over HTTP, from
-the process that evaluates the query. Reading the query first (ckpld.query_text) refuses such
+the process that evaluates the query. Reading the query first (ckpld.store.query_text) refuses such
 calls, but a reading can be wrong; the filter makes the outcome independent of it. Once
 `confine()` has run, the kernel answers EACCES to every attempt of this process (and of the
 threads and processes it starts) to open a socket other than a local (AF_UNIX) one, and to set

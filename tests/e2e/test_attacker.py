@@ -8,7 +8,7 @@ found, and variants of it, each tried for real.
 - Every answer is bound in time and memory; bad input gets a 4xx, never a 5xx.
 
 The figures measured here (slow clients held, runaway queries absorbed, the worst health-check
-latency during each) are written to $CKPLD_ARTIFACTS/attack-figures.json; the README's table
+latency during each) are written to $CKPLD_ARTIFACTS/attack-figures.json; the table in docs/operations.md
 "Under attack" quotes them.
 """
 

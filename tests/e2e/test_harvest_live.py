@@ -18,13 +18,13 @@ import requests
 from rdflib.namespace import DCAT, RDF
 
 from ckpld.config import Settings
-from ckpld.dumps import current
+from ckpld.publish.dumps import current
 from tests.conftest import ROOT
 from tests.e2e.conftest import LiveServer
 
 HARVEST = Path(__file__).with_name("ckan_harvest.py")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-# How a dane.gov.pl administrator would harvest ckpld (README, "Harvesting"): the catalogue graph.
+# How a dane.gov.pl administrator would harvest ckpld (docs/harvesting.md): the catalogue graph.
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }"
 
 
@@ -178,7 +178,7 @@ def test_dumps_over_http(live_server: LiveServer) -> None:
 
 KILLED_BUILD = """
 import os, signal, sys
-import ckpld.dumps as dumps
+import ckpld.publish.dumps as dumps
 real = dumps._write_file
 def dying(path, body):
     real(path, body)

@@ -15,8 +15,8 @@ import requests
 from rdflib.compare import isomorphic
 
 from ckpld.config import Settings
-from ckpld.formats import RDF_FORMATS
-from ckpld.sources import Dataset
+from ckpld.model.sources import Dataset
+from ckpld.rdf.formats import RDF_FORMATS
 from tests.conftest import ROOT
 from tests.e2e.conftest import LiveServer
 

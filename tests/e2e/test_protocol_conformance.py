@@ -47,7 +47,7 @@ RDF = {
 }
 
 # What ckpld does with each test: pass it, or refuse it as the Protocol allows (documented in the
-# README's conformance table).
+# conformance table in docs/sparql.md).
 UPDATE_TESTS = {
     "update_dataset_default_graph",
     "update_dataset_default_graphs",

@@ -1,6 +1,6 @@
 """schemathesis against a live server: every operation of /openapi.json, fuzzed within bounds.
 
-Each operation of the description (ckpld.openapi) is one test. schemathesis sends the
+Each operation of the description (ckpld.web.openapi) is one test. schemathesis sends the
 description's examples, its coverage cases (boundary and invalid values of every parameter and
 body, missing ones, and methods the path does not have), then `MAX_EXAMPLES` generated requests,
 valid and invalid; generation is deterministic (derandomized, a fixed seed, no example database,
@@ -29,7 +29,7 @@ import requests
 import schemathesis
 from schemathesis import checks
 
-from ckpld.openapi import description
+from ckpld.web.openapi import description
 from tests.e2e import schemathesis_hooks  # noqa: F401  (application/sparql-query bodies)
 from tests.e2e.conftest import LiveServer, serving
 

@@ -10,7 +10,7 @@ with a message, in the negotiated format (problem+json, or an HTML page for brow
 the same gunicorn workers are alive (worker recycling is off here) and a cheap query is answered
 sooner than any runaway query could end.
 
-What each kind of query gets (see README, "SPARQL"): a query nested so deeply that the engine's
+What each kind of query gets (see docs/sparql.md): a query nested so deeply that the engine's
 stack overflows, `400` (the query process crashed and was replaced); a query needing more than
 1 GiB, or an answer over 64 MiB, `503`; a runaway query, `503` after `query_timeout`; an answer
 that cannot be written in the format asked for in reasonable time, `406` naming those it can be.

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from ckpld.config import Settings
-from ckpld.publication import Publication, publish
+from ckpld.publish.publication import Publication, publish
 from tests.conftest import ROOT
 from tests.e2e.conftest import Listener, LiveServer
 from tests.test_queries import EXPECTED

@@ -1,0 +1,481 @@
+"""The DCAT-AP 3.0.1 catalogue: what open-data portals harvest, generated from data and settings.
+
+Kept compatible with DCAT-AP 2.1 where that costs nothing (dane.gov.pl and data.europa.eu work
+in 2.x): titles and descriptions in Polish and English, `dct:identifier` of at most 36
+characters, a licence on every distribution, `dct:format` from the EU file-type table, dates as
+`xsd:dateTime`, and every referenced code-list IRI typed and placed in its scheme (`skos:inScheme`)
+so the shapes can check it without fetching anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ckpld.config import Settings
+from ckpld.publish.dumps import DATA_DUMPS, GZIP, Dump, DumpFile
+from ckpld.publish.metadata import Statistics
+from ckpld.publish.void import vocabularies
+from ckpld.rdf.triples import Pair, Triples, bilingual, text, typed
+from ckpld.store import Store
+
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+SCHEMA = "https://schema.org/"
+
+# Licences with an entry in the EU licence table (data.europa.eu and dane.gov.pl map these).
+EU_LICENCES = {
+    "https://creativecommons.org/licenses/by/4.0/": (
+        "CC_BY_4_0",
+        "Creative Commons Attribution 4.0 International",
+    ),
+}
+# Languages of the data's text, as codes of the EU language table.
+EU_LANGUAGES = {"pl": "POL", "en": "ENG"}
+THEME = ("EDUC", "skos:Concept", "Education, culture and sport")  # culture is under EDUC
+AVAILABILITY = ("STABLE", "skos:Concept", "Stable")  # the dump URLs do not change
+# Properties whose values say when something happened: the dataset's time coverage.
+EVENT_DATES = (
+    SCHEMA + "startDate",
+    SCHEMA + "endDate",
+    "http://purl.org/dc/terms/date",
+    "http://www.w3.org/2006/time#inXSDgYear",
+    "http://www.w3.org/2006/time#inXSDgYearMonth",
+    "http://www.w3.org/2006/time#inXSDDate",
+    "http://www.w3.org/2006/time#inXSDDateTime",
+)
+# Titles of standards the dataset conforms to, by namespace or IRI.
+STANDARD_TITLES = {
+    "https://schema.org/": "Schema.org",
+    "http://www.w3.org/ns/org#": "The Organization Ontology (W3C)",
+    "http://www.w3.org/2006/time#": "Time Ontology in OWL (W3C)",
+    "http://www.w3.org/ns/prov#": "PROV-O: The PROV Ontology (W3C)",
+    "http://purl.org/dc/terms/": "DCMI Metadata Terms",
+    "http://www.w3.org/2004/02/skos/core#": "SKOS Simple Knowledge Organization System (W3C)",
+    "http://www.w3.org/ns/oa#": "Web Annotation Vocabulary (W3C)",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "RDF 1.1 (W3C)",
+    "http://www.w3.org/2000/01/rdf-schema#": "RDF Schema 1.1 (W3C)",
+    "http://www.w3.org/2002/07/owl#": "OWL 2 Web Ontology Language (W3C)",
+    "http://xmlns.com/foaf/0.1/": "FOAF Vocabulary",
+    "http://rdfs.org/ns/void#": "VoID Vocabulary of Interlinked Datasets",
+    "http://www.w3.org/ns/sparql-service-description#": "SPARQL 1.1 Service Description",
+    "http://purl.org/vocab/vann/": "VANN: a vocabulary for annotating vocabulary descriptions",
+    "http://www.w3.org/ns/shacl#": "SHACL Shapes Constraint Language (W3C)",
+}
+SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+COOL_URIS = "https://www.w3.org/TR/cooluris/"  # thing IRIs answer 303 See Other to documents
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a catalogue describes besides the settings: one version of the data and its dumps.
+
+    Attributes:
+        version: The dataset version.
+        modified: When the data last changed (ISO 8601 date and time).
+        issued: When the dataset was first published (ISO 8601 date and time).
+        files: The data dumps, in the order of `DATA_DUMPS`.
+    """
+
+    version: str
+    modified: str
+    issued: str
+    files: Sequence[DumpFile]
+
+
+def catalog_iri(settings: Settings) -> str:
+    """IRI of the catalogue (also where it is served)."""
+    return settings.base_iri + "catalog"
+
+
+def catalogue(
+    settings: Settings, stats: Statistics, store: Store, release: Release
+) -> list[ox.Triple]:
+    """The catalogue: one dataset, a distribution per dump, the SPARQL and Linked Data services."""
+    out = Triples()
+    base = settings.base_iri
+    catalog, dataset = catalog_iri(settings), settings.dataset_iri
+    publisher = settings.publisher_iri
+    names = _names(store, publisher)
+    licence = _licence(out, settings.license)
+    languages = _languages(out, store)
+    spatial = _spatial(out, store)
+    dates = (
+        ("dct:issued", typed(release.issued, "xsd:dateTime")),
+        ("dct:modified", typed(release.modified, "xsd:dateTime")),
+    )
+    out.add(
+        catalog,
+        ("rdf:type", "dcat:Catalog"),
+        *bilingual(
+            "dct:title",
+            f"Otwarte dane: {names.get('pl', settings.title_pl)}",
+            f"Open data: {names.get('en', settings.title_en)}",
+        ),
+        *bilingual(
+            "dct:description",
+            f"Zbiory danych publikowane przez ckpld. {_pl(names)}",
+            f"Datasets published with ckpld. {_en(names)}",
+        ),
+        ("dct:publisher", publisher),
+        ("foaf:homepage", _document(out, base)),
+        ("dct:license", licence),
+        ("dcat:themeTaxonomy", _scheme(out, "data-theme")),
+        ("dcat:dataset", dataset),
+        *dates,
+        *(("dct:language", lang) for lang in languages),
+        *(("dct:spatial", place) for place in spatial),
+    )
+    _publisher(out, publisher, names)
+    contact = _contact(out, settings, names)
+    theme = _concept(out, "data-theme", *THEME)
+    out.add(
+        dataset,
+        ("rdf:type", "dcat:Dataset"),
+        *bilingual("dct:title", settings.title_pl, settings.title_en),
+        *bilingual("dct:description", settings.description_pl, settings.description_en),
+        *_keywords(settings),
+        ("dct:identifier", ox.Literal(settings.dataset_id)),
+        ("dcat:version", ox.Literal(release.version)),
+        ("dcat:theme", theme),
+        ("dct:publisher", publisher),
+        ("dcat:contactPoint", contact),
+        ("dcat:landingPage", _document(out, base)),
+        ("dct:provenance", _provenance(out, settings, store)),
+        ("dct:temporal", _temporal(out, settings, store)),
+        *dates,
+        *(("dct:language", lang) for lang in languages),
+        *(("dct:spatial", place) for place in spatial),
+        *(("dct:conformsTo", s) for s in _standards(out, settings, stats)),
+    )
+    for dump, file in zip(DATA_DUMPS, release.files, strict=True):
+        out.add(dataset, ("dcat:distribution", _distribution(out, settings, dump, file, dates)))
+    for service in _services(out, settings, theme, contact, licence):
+        out.add(catalog, ("dcat:service", service))
+    return out.triples
+
+
+def _keywords(settings: Settings) -> list[Pair]:
+    tagged = [(k, "pl") for k in settings.keywords_pl] + [(k, "en") for k in settings.keywords_en]
+    return [("dcat:keyword", text(keyword, language)) for keyword, language in tagged]
+
+
+def _names(store: Store, publisher: str) -> dict[str, str]:
+    """The publisher's names in the data, by language."""
+    answer = store.query(f"SELECT ?name WHERE {{ <{publisher}> <{SCHEMA}name> ?name }}")
+    found: dict[str, str] = {}
+    for (name,) in answer.rows:
+        if isinstance(name, ox.Literal) and name.language:
+            found.setdefault(name.language, name.value)
+    return found
+
+
+def _pl(names: dict[str, str]) -> str:
+    return f"Wydawca: {names['pl']}." if "pl" in names else ""
+
+
+def _en(names: dict[str, str]) -> str:
+    return f"Publisher: {names.get('en', names.get('pl'))}." if names else ""
+
+
+def _publisher(out: Triples, publisher: str, names: dict[str, str]) -> None:
+    out.add(publisher, ("rdf:type", "foaf:Agent"), ("rdf:type", "foaf:Organization"))
+    for language, name in sorted(names.items()):
+        out.add(publisher, ("foaf:name", text(name, language)))
+
+
+def _contact(out: Triples, settings: Settings, names: dict[str, str]) -> ox.NamedNode:
+    email = f"mailto:{settings.contact_email}" if settings.contact_email else None
+    return out.add(
+        settings.dataset_iri + "#contact",
+        ("rdf:type", "vcard:Kind"),
+        ("rdf:type", "vcard:Organization"),
+        ("vcard:fn", ox.Literal(names.get("pl", settings.title_pl))),
+        ("vcard:hasURL", settings.contact_url),
+        ("vcard:hasEmail", email),
+    )
+
+
+def _licence(out: Triples, licence: str) -> ox.NamedNode:
+    """The licence as a `dct:LicenseDocument`: the EU table's entry when it has one."""
+    if licence in EU_LICENCES:
+        code, title = EU_LICENCES[licence]
+        node = _concept(out, "licence", code, "dct:LicenseDocument", title)
+        out.add(node, ("rdfs:seeAlso", licence))
+        return node
+    return out.add(licence, ("rdf:type", "dct:LicenseDocument"))
+
+
+def _languages(out: Triples, store: Store) -> list[ox.NamedNode]:
+    answer = store.query(
+        "SELECT DISTINCT (LANG(?o) AS ?l) WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }"
+    )
+    tags = {row[0].value for row in answer.rows if isinstance(row[0], ox.Literal)}
+    return [
+        _concept(out, "language", code, "dct:LinguisticSystem")
+        for tag, code in EU_LANGUAGES.items()
+        if tag in tags
+    ]
+
+
+def _spatial(out: Triples, store: Store) -> list[ox.NamedNode]:
+    """The countries of the data: their EU country-table IRI where the data links one."""
+    answer = store.query(
+        f"SELECT ?country (SAMPLE(?eu) AS ?code) WHERE {{ ?country a <{SCHEMA}Country> "
+        "OPTIONAL { ?country <http://www.w3.org/2004/02/skos/core#exactMatch> ?eu "
+        f'FILTER(STRSTARTS(STR(?eu), "{EU}country/")) }} }} GROUP BY ?country ORDER BY ?country'
+    )
+    places = []
+    for country, code in answer.rows:
+        if isinstance(code, ox.NamedNode):
+            places.append(
+                _concept(out, "country", code.value.rsplit("/", 1)[-1], "dct:Location", None)
+            )
+        elif isinstance(country, ox.NamedNode):
+            places.append(out.add(country, ("rdf:type", "dct:Location")))
+    return places
+
+
+def _temporal(out: Triples, settings: Settings, store: Store) -> ox.NamedNode | None:
+    """The years the data's events fall in, at year precision (`xsd:gYear`)."""
+    properties = " ".join(f"<{p}>" for p in EVENT_DATES)
+    answer = store.query(
+        f"SELECT DISTINCT ?date WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?date }}"
+    )
+    years = sorted(
+        row[0].value[:4]
+        for row in answer.rows
+        if isinstance(row[0], ox.Literal) and row[0].value[:4].isdigit()
+    )
+    if not years:
+        return None
+    return out.add(
+        settings.dataset_iri + "#period",
+        ("rdf:type", "dct:PeriodOfTime"),
+        ("dcat:startDate", typed(years[0], "xsd:gYear")),
+        ("dcat:endDate", typed(years[-1], "xsd:gYear")),
+    )
+
+
+def _provenance(out: Triples, settings: Settings, store: Store) -> ox.NamedNode:
+    pages = [
+        row[0].value
+        for row in store.query(
+            f"SELECT DISTINCT ?url WHERE {{ ?page a <{SCHEMA}WebPage> ; <{SCHEMA}url> ?url }} "
+            "ORDER BY ?url"
+        ).rows
+        if isinstance(row[0], ox.NamedNode)
+    ]
+    listed = ", ".join(pages)
+    node = out.add(
+        settings.dataset_iri + "#provenance",
+        ("rdf:type", "dct:ProvenanceStatement"),
+        (
+            "rdfs:label",
+            text(
+                f"Fakty spisane ze strony {listed}. Każde stwierdzenie wskazuje przez PROV-O "
+                "cytat ze strony albo opisane źródło wzbogacenia; nic nie jest dopisane.",
+                "pl",
+            ),
+        ),
+        (
+            "rdfs:label",
+            text(
+                f"Facts taken from the page {listed}. Every statement points, with PROV-O, at "
+                "the words it was taken from or at the documented source of an enrichment; "
+                "nothing is added.",
+                "en",
+            ),
+        ),
+    )
+    for page in pages:
+        out.add(node, ("rdfs:seeAlso", _document(out, page)))
+    return node
+
+
+def _standards(out: Triples, settings: Settings, stats: Statistics) -> list[ox.NamedNode]:
+    """The vocabularies the data uses, and the SHACL shapes it validates against."""
+    found = []
+    for namespace in vocabularies(stats):
+        titles: tuple[Pair, ...] = ()
+        if namespace.startswith(settings.base_iri):
+            titles = (*bilingual("dct:title", "Słownik ckpld", "The ckpld vocabulary"),)
+        elif namespace in STANDARD_TITLES:
+            titles = (("dct:title", text(STANDARD_TITLES[namespace], "en")),)
+        found.append(out.add(namespace, ("rdf:type", "dct:Standard"), *titles))
+    found.append(
+        out.add(
+            settings.base_iri + "def/shapes",
+            ("rdf:type", "dct:Standard"),
+            *bilingual(
+                "dct:title",
+                "Kształty SHACL, z którymi dane są zgodne",
+                "SHACL shapes the data conforms to",
+            ),
+        )
+    )
+    return found
+
+
+def _distribution(
+    out: Triples,
+    settings: Settings,
+    dump: Dump,
+    file: DumpFile,
+    dates: tuple[Pair, ...],
+) -> ox.NamedNode:
+    iri = f"{settings.dataset_iri}/distribution/{dump.suffix.replace('.', '-')}"
+    url = f"{settings.base_iri}dumps/{file.name}"
+    label = dump.format.name
+    label = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}.get(
+        label, {"trig": "TriG", "nquads": "N-Quads"}.get(label, label)
+    )
+    packed_pl, packed_en = (" (gzip)", " (gzip)") if dump.gzip else ("", "")
+    graphs_pl = ", z grafami nazwanymi" if dump.format.kind.name == "DATASET" else ""
+    graphs_en = ", named graphs kept" if dump.format.kind.name == "DATASET" else ""
+    algorithm = out.add("spdx:checksumAlgorithm_sha256", ("rdf:type", "spdx:ChecksumAlgorithm"))
+    checksum = out.add(
+        iri + "#checksum",
+        ("rdf:type", "spdx:Checksum"),
+        ("spdx:algorithm", algorithm),
+        ("spdx:checksumValue", typed(file.sha256, "xsd:hexBinary")),
+    )
+    return out.add(
+        iri,
+        ("rdf:type", "dcat:Distribution"),
+        *bilingual(
+            "dct:title", f"Cały zbiór: {label}{packed_pl}", f"Whole dataset: {label}{packed_en}"
+        ),
+        *bilingual(
+            "dct:description",
+            f"Zrzut całego zbioru w formacie {label}{graphs_pl}.",
+            f"Dump of the whole dataset as {label}{graphs_en}.",
+        ),
+        ("dcat:accessURL", url),
+        ("dcat:downloadURL", url),
+        ("dcat:mediaType", _media_type(out, dump.format.media_type)),
+        ("dcat:compressFormat", _media_type(out, GZIP) if dump.gzip else None),
+        ("dct:format", _concept(out, "file-type", dump.format.file_type, "dct:MediaTypeOrExtent")),
+        ("dcat:byteSize", typed(file.size, "xsd:nonNegativeInteger")),
+        ("spdx:checksum", checksum),
+        ("dct:license", _licence(out, settings.license)),
+        ("dcatap:availability", _concept(out, "planned-availability", *AVAILABILITY)),
+        *dates,
+    )
+
+
+def _services(
+    out: Triples,
+    settings: Settings,
+    theme: ox.NamedNode,
+    contact: ox.NamedNode,
+    licence: ox.NamedNode,
+) -> list[ox.NamedNode]:
+    base = settings.base_iri
+    common: tuple[Pair, ...] = (
+        ("dcat:servesDataset", settings.dataset_iri),
+        ("dct:publisher", settings.publisher_iri),
+        ("dcat:contactPoint", contact),
+        ("dcat:theme", theme),
+        ("dct:license", licence),
+        *_keywords(settings),
+    )
+    protocol = out.add(
+        SPARQL_PROTOCOL,
+        ("rdf:type", "dct:Standard"),
+        ("dct:title", text("SPARQL 1.1 Protocol (W3C)", "en")),
+    )
+    cool_uris = out.add(
+        COOL_URIS,
+        ("rdf:type", "dct:Standard"),
+        ("dct:title", text("Cool URIs for the Semantic Web (W3C Interest Group Note)", "en")),
+    )
+    sparql = out.add(
+        base + "id/service/sparql",
+        ("rdf:type", "dcat:DataService"),
+        *bilingual(
+            "dct:title",
+            f"Punkt dostępowy SPARQL: {settings.title_pl}",
+            f"SPARQL endpoint: {settings.title_en}",
+        ),
+        (
+            "dct:description",
+            text("Zapytania SPARQL 1.1 (GET i POST) o cały zbiór, tylko do odczytu.", "pl"),
+        ),
+        ("dct:description", text("Read-only SPARQL 1.1 queries (GET and POST).", "en")),
+        ("dcat:endpointURL", base + "sparql"),
+        ("dcat:endpointDescription", base + "sparql"),  # GET without a query: the SD
+        ("dct:conformsTo", protocol),
+        *common,
+    )
+    linked_data = out.add(
+        base + "id/service/linked-data",
+        ("rdf:type", "dcat:DataService"),
+        *bilingual(
+            "dct:title", f"Linked Data: {settings.title_pl}", f"Linked Data: {settings.title_en}"
+        ),
+        (
+            "dct:description",
+            text(
+                "Każdy identyfikator z przestrzeni {base}id/ zwraca opis rzeczy (Turtle, "
+                "JSON-LD, RDF/XML, N-Triples, HTML) według negocjacji treści.".replace(
+                    "{base}", base
+                ),
+                "pl",
+            ),
+        ),
+        (
+            "dct:description",
+            text(
+                f"Every IRI under {base}id/ dereferences to a description of the thing (Turtle, "
+                "JSON-LD, RDF/XML, N-Triples, HTML) by content negotiation.",
+                "en",
+            ),
+        ),
+        ("dcat:endpointURL", base),
+        ("dcat:endpointDescription", base + ".well-known/void"),
+        ("dct:conformsTo", cool_uris),
+        *common,
+    )
+    return [sparql, linked_data]
+
+
+def _concept(
+    out: Triples, table: str, code: str, kind: str, label: str | None = None
+) -> ox.NamedNode:
+    """An entry of an EU Publications Office table, typed with the class DCAT-AP expects for it
+    and placed in its table (`skos:inScheme`), so shapes can check it without fetching it.
+
+    Entries typed `skos:Concept` (DCAT-AP demands it for themes) carry their English label.
+    """
+    concept = kind == "skos:Concept"
+    assert label or not concept, "a skos:Concept needs its label"
+    return out.add(
+        f"{EU}{table}/{code}",
+        ("rdf:type", kind),
+        ("skos:inScheme", _scheme(out, table) if concept else EU + table),
+        ("skos:prefLabel" if concept else "dct:title", text(label, "en") if label else None),
+    )
+
+
+def _scheme(out: Triples, table: str) -> ox.NamedNode:
+    """A table as a `skos:ConceptScheme`, titled in ckpld's words (not the table's own)."""
+    return out.add(
+        EU + table,
+        ("rdf:type", "skos:ConceptScheme"),
+        *bilingual(
+            "dct:title",
+            f"Tabela UE „{table}” (Urząd Publikacji)",
+            f"EU table '{table}' (Publications Office)",
+        ),
+    )
+
+
+def _media_type(out: Triples, media_type: str) -> ox.NamedNode:
+    return out.add(IANA + media_type, ("rdf:type", "dct:MediaType"))
+
+
+def _document(out: Triples, url: str) -> ox.NamedNode:
+    return out.add(url, ("rdf:type", "foaf:Document"))

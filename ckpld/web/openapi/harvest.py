@@ -1,0 +1,145 @@
+"""The routes harvesters read besides the catalogue: dumps, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from ckpld.publish.dumps import DATA_DUMPS, OTHER_MEDIA_TYPES
+from ckpld.rdf.formats import HTML
+from ckpld.web.openapi.parts import (
+    MANIFEST_TYPE,
+    Json,
+    _content,
+    _error_ref,
+    _everywhere,
+    _files,
+    _header,
+    _language,
+    _not_modified,
+    _ok,
+    _operation,
+    _partial,
+    _path,
+    _range,
+    _ref_header,
+    _representation,
+    _store_errors,
+    _text,
+    _validators,
+)
+
+DUMP_EXAMPLES = ("instytucje-partnerskie.ttl", "instytucje-partnerskie.nt.gz", "manifest.json")
+
+
+def _dumps() -> Json:
+    return _operation(
+        "dumps",
+        "harvesting",
+        "The files of the current release",
+        "A page listing the release's files (HTML, the default), or its manifest "
+        "(`application/json`: version, and each file's name, media type, size and SHA-256). "
+        "No release published: `404`.",
+        [*_language(), *_validators()],
+        {
+            "200": _ok(
+                {
+                    **_content([HTML]),
+                    MANIFEST_TYPE: {"schema": {"$ref": "#/components/schemas/Manifest"}},
+                },
+                _representation(vary=True),
+            ),
+            "304": _not_modified(vary=True),
+            "404": _error_ref("NotFound"),
+            "406": _error_ref("NotAcceptable"),
+        },
+    )
+
+
+def _dump() -> Json:
+    types = [*dict.fromkeys([*(d.media_type for d in DATA_DUMPS), *OTHER_MEDIA_TYPES.values()])]
+    file_headers = {
+        "ETag": _ref_header("ETag", required=True),
+        "Last-Modified": _ref_header("LastModified", required=True),
+        "Cache-Control": _ref_header("CacheControl", required=True),
+        "Accept-Ranges": _ref_header("AcceptRanges", required=True),
+        "Link": _header('`</catalog>; rel="describedby"`', required=True),
+    }
+    return _operation(
+        "dump",
+        "harvesting",
+        "One file of the current release",
+        "A dump (Turtle, gzipped N-Triples, JSON-LD, TriG, N-Quads), `catalog.ttl`, `void.ttl`, "
+        "`SHA256SUMS` or `manifest.json`, each in its own media type; only files the manifest "
+        "lists. The ETag is the file's SHA-256. `Range` requests get `206` (or `416`).",
+        [
+            _path("name", "A file name from the manifest.", DUMP_EXAMPLES),
+            *_validators(),
+            _range(),
+        ],
+        {
+            "200": _ok(_files(types), file_headers),
+            "206": _partial(_files(types), file_headers),
+            "304": {
+                "description": "Not Modified: the client's copy is current.",
+                "headers": {
+                    "ETag": _ref_header("ETag", required=True),
+                    "Cache-Control": _ref_header("CacheControl", required=True),
+                    **_everywhere(),
+                },
+            },
+            "404": _error_ref("NotFound"),
+            "416": _error_ref("RangeNotSatisfiable"),
+        },
+    )
+
+
+def _sitemap() -> Json:
+    return _operation(
+        "sitemap",
+        "harvesting",
+        "The sitemap",
+        "Every page for crawlers, in sitemaps.org format: a `urlset`, or above 50,000 pages a "
+        "`sitemapindex` of `/sitemap-{page}.xml`.",
+        _validators(),
+        {
+            "200": _ok(_text("application/xml"), _representation()),
+            "304": _not_modified(),
+            **_store_errors(),
+        },
+    )
+
+
+def _sitemap_page() -> Json:
+    return _operation(
+        "sitemapPage",
+        "harvesting",
+        "One page of a sitemap index",
+        "Only when `/sitemap.xml` is an index (more than 50,000 pages): its pages, numbered "
+        "from 1. A page that does not exist: `404`. (Page 0 answers as `/sitemap.xml` does.)",
+        [
+            {
+                "name": "page",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0},
+                "examples": {"first": {"value": 1}},
+            },
+            *_validators(),
+        ],
+        {
+            "200": _ok(_text("application/xml"), _representation()),
+            "304": _not_modified(),
+            "404": _error_ref("NotFound"),
+            **_store_errors(),
+        },
+    )
+
+
+def _robots() -> Json:
+    return _operation(
+        "robots",
+        "harvesting",
+        "robots.txt",
+        "Crawlers may read every page but not SPARQL queries (`Disallow: /sparql?`); points at "
+        "the sitemap.",
+        _validators(),
+        {"200": _ok(_text("text/plain"), _representation()), "304": _not_modified()},
+    )

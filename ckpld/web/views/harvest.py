@@ -1,0 +1,192 @@
+"""What harvesters and crawlers fetch: the DCAT catalogue, the dumps, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request, send_file
+from werkzeug.http import parse_range_header
+
+from ckpld.errors import NotAcceptableError, NotFoundError
+from ckpld.publish.catalog import catalog_iri
+from ckpld.publish.dumps import MANIFEST_FILE
+from ckpld.publish.release import CATALOG_GRAPH
+from ckpld.rdf.formats import DOCUMENT_OFFERS, HTML, named
+from ckpld.rdf.iris import THING, document_of, split_suffix
+from ckpld.store.documents import Description, internal_query
+from ckpld.web.conneg import LANGUAGES, language, negotiate
+from ckpld.web.views.base import negotiated, publication
+from ckpld.web.views.representation import Representation, media_type, respond
+
+bp = Blueprint("harvest", __name__)
+
+SITEMAP_PAGE = 50_000  # most URLs one sitemap file may list (sitemaps.org)
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_JSON = named("json")
+
+
+@bp.get("/catalog", defaults={"suffix": None})
+@bp.get("/catalog.<suffix>")
+def catalog(suffix: str | None) -> Response:
+    """The DCAT-AP catalogue: the named graph `catalog`, by content negotiation."""
+    pub = publication()
+    iri = catalog_iri(pub.settings)
+    if suffix is not None and split_suffix("catalog." + suffix)[1] is None:
+        raise NotFoundError(f"no format has the suffix .{suffix}")
+
+    def content() -> Description:
+        if not pub.catalogue:
+            raise NotFoundError("no catalogue is published")
+        graph = ox.NamedNode(pub.settings.graph_iri(CATALOG_GRAPH))
+        quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in pub.catalogue)
+        return Description(iri, iri, tuple(quads))
+
+    return negotiated(pub, "/catalog", suffix, DOCUMENT_OFFERS, content, embed_context=True)
+
+
+@bp.get("/dumps/")
+def dumps() -> Response:
+    """The files of the current release: an HTML list, or its manifest as JSON."""
+    pub = publication()
+    manifest = pub.manifest
+    if manifest is None:
+        raise NotFoundError("no dumps are published")
+    chosen = negotiate(request.headers.get("Accept"), (HTML, _JSON))
+    if chosen is None:
+        raise NotAcceptableError("the list of dumps is available as text/html, application/json")
+    lang = language(request.headers.get("Accept-Language"), request.args.get("lang"))
+    kept = "-l" if request.args.get("lang") in LANGUAGES else ""  # links then carry ?lang=
+    key = ("dumps", chosen.name, lang, kept)
+
+    def make() -> Representation:
+        if chosen is HTML:
+            body = render_template(
+                "dumps.html",
+                lang=lang,
+                manifest=manifest,
+                catalog="/catalog",
+            ).encode()
+            return Representation(
+                body,
+                media_type(HTML),
+                f"{pub.etag_base}-dumps-{lang}{kept}",
+                pub.modified,
+                ("Accept", "Accept-Language"),
+            )
+        assert manifest.folder is not None
+        body = (manifest.folder / MANIFEST_FILE).read_bytes()
+        return Representation(
+            body, "application/json", f"{pub.etag_base}-dumps", pub.modified, ("Accept",)
+        )
+
+    return respond(pub.cache.get(key, make), request, pub.settings.cache_max_age)
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    """One file of the current release, with ranges, HEAD and validators (ETag = its SHA-256)."""
+    pub = publication()
+    manifest = pub.manifest
+    described = manifest.file(name) if manifest else None
+    if manifest is None or manifest.folder is None:
+        raise NotFoundError("no dumps are published")
+    if name == MANIFEST_FILE:
+        path, media, etag = manifest.folder / name, "application/json", None
+    elif described is None:
+        raise NotFoundError(f"there is no dump called {name}; the list is at /dumps/")
+    else:
+        path, media, etag = manifest.folder / name, described.media_type, described.sha256
+    # Several ranges at once would need a multipart answer: RFC 9110 (§14.2) lets a server ignore
+    # the header instead, and send the whole file.
+    wanted = parse_range_header(request.headers.get("Range"))
+    if wanted is not None and len(wanted.ranges) > 1:
+        request.environ.pop("HTTP_RANGE", None)
+    # (werkzeug adds "; charset=utf-8" to text/* types itself)
+    response = send_file(
+        path,
+        mimetype=media,
+        conditional=True,
+        etag=etag or True,
+        last_modified=pub.modified,
+        max_age=pub.settings.cache_max_age,
+    )
+    response.headers["Accept-Ranges"] = "bytes"
+    response.headers["Link"] = '</catalog>; rel="describedby"; type="text/turtle"'
+    return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every page for people, in sitemaps.org format (an index of pages when there are many)."""
+    pub = publication()
+    rep = pub.cache.get(("sitemap",), lambda: _sitemap(0))
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+@bp.get("/sitemap-<int:page>.xml")
+def sitemap_page(page: int) -> Response:
+    """One page of a sitemap that needed an index."""
+    pub = publication()
+    rep = pub.cache.get(("sitemap", page), lambda: _sitemap(page))
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Crawlers may read every page; SPARQL queries are for people and programs, not crawlers."""
+    pub = publication()
+    body = (
+        "User-agent: *\n"
+        "Disallow: /sparql?\n"
+        "Allow: /\n"
+        f"Sitemap: {pub.settings.base_iri}sitemap.xml\n"
+    ).encode()
+    rep = Representation(body, "text/plain; charset=utf-8", f"{pub.etag_base}-robots", pub.modified)
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+def page_urls() -> list[str]:
+    """The canonical URLs of every page: home, query page, vocabulary, catalogue, documents."""
+    pub = publication()
+    base = pub.settings.base_iri
+    space = ox.Literal(base + THING)
+    rows = internal_query(
+        pub.store,
+        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }}",
+    ).rows
+    documents = {
+        document_of(base, row[0].value) for row in rows if isinstance(row[0], ox.NamedNode)
+    }
+    fixed = [base, base + "sparql", base + "def/ckp", base + "catalog", base + "dumps/"]
+    return fixed + sorted(documents)
+
+
+def _sitemap(page: int) -> Representation:
+    pub = publication()
+    base = pub.settings.base_iri
+    urls = page_urls()
+    pages = max(1, -(-len(urls) // SITEMAP_PAGE))
+    modified = pub.modified.date().isoformat()
+    if page == 0 and pages > 1:
+        entries = "".join(
+            f"<sitemap><loc>{escape(base)}sitemap-{n}.xml</loc><lastmod>{modified}</lastmod>"
+            "</sitemap>\n"
+            for n in range(1, pages + 1)
+        )
+        body = f'<sitemapindex xmlns="{_SITEMAP_NS}">\n{entries}</sitemapindex>\n'
+    else:
+        if page > pages or (page >= 1 and pages == 1):
+            raise NotFoundError(f"the sitemap has no page {page}")
+        chunk = urls[max(page - 1, 0) * SITEMAP_PAGE :][:SITEMAP_PAGE]
+        entries = "".join(
+            f"<url><loc>{escape(url)}</loc><lastmod>{modified}</lastmod></url>\n" for url in chunk
+        )
+        body = f'<urlset xmlns="{_SITEMAP_NS}">\n{entries}</urlset>\n'
+    document = '<?xml version="1.0" encoding="UTF-8"?>\n' + body
+    return Representation(
+        document.encode(),
+        "application/xml; charset=utf-8",
+        f"{pub.etag_base}-sitemap-{page}",
+        pub.modified,
+    )
