@@ -365,7 +365,7 @@ def report(results: list[dict[str, Any]], out: Path, seconds: int) -> None:
         "",
         "![ratios](results.png)",
         "",
-        'Where a goal is missed, the reason is given in the docs/stores.md, section "Performance".',
+        'Where a goal is missed, the reason is given in docs/stores.md, section "Performance".',
     ]
     (out / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plot(results, out / "results.png")

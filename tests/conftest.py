@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import settings as hypothesis_settings
@@ -77,13 +78,13 @@ def dataset(settings: Settings) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def shapes(settings: Settings):  # type: ignore[no-untyped-def]
+def shapes(settings: Settings) -> rdflib.Graph:
     """The shipped SHACL shapes."""
     return read_shapes(settings)
 
 
 @pytest.fixture(scope="session")
-def report(dataset: Dataset, shapes) -> Report:  # type: ignore[no-untyped-def]
+def report(dataset: Dataset, shapes: rdflib.Graph) -> Report:
     """The validation report of the shipped data."""
     return validate(dataset, shapes)
 
@@ -124,11 +125,15 @@ def iri(settings: Settings, relative: str) -> ox.NamedNode:
 
 
 # Fixtures that start a program `make test` installs: a test that uses one (directly or through
-# another fixture) is marked `external`, and `make check` leaves it out.
+# another fixture) is marked `external`; every test in tests/e2e/ is marked `e2e` (it starts a
+# real server). `make check` leaves both out.
 EXTERNAL_FIXTURES = frozenset({"virtuoso"})
+E2E = Path(__file__).parent / "e2e"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if EXTERNAL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.external)
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -126,7 +126,7 @@ def served_files() -> dict[str, list[Path]]:
     """The files each folder-backed route may send (its folder, not below or above it)."""
     yasgui = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
     return {
-        "/static/": sorted((ROOT / "ckpld" / "static").iterdir()),
+        "/static/": sorted((ROOT / "ckpld" / "web" / "static").iterdir()),
         "/assets/yasgui/": [yasgui / "yasgui.min.js", yasgui / "yasgui.min.css"],
         "/source/": sorted((ROOT / "data" / "source").iterdir()),
         "/queries/": sorted((ROOT / "queries").glob("*.rq")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -94,8 +95,8 @@ def test_a_busy_worker_lets_the_others_go_first_every_turn(monkeypatch: pytest.M
     # Under gevent, time.sleep(0) is where the requests that wait get their turn.
     clock = [100.0]
     yields: list[float] = []
-    monkeypatch.setattr(access.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(access.time, "sleep", lambda seconds: yields.append(clock[0]))
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])  # the module ckpld.web.access uses
+    monkeypatch.setattr(time, "sleep", lambda seconds: yields.append(clock[0]))
     served = RequestIds(lambda environ, start: [b"ok"])
     for _ in range(10):  # ten requests in one turn: nobody else needed to go first
         served({}, lambda *args: None)

@@ -33,7 +33,9 @@ from tests.hostile import (
 
 def examples(n: int) -> int:
     """`n` examples under the default profile, scaled with the profile (ten times: thorough)."""
-    return max(1, n * settings.default.max_examples // 100)
+    profile = settings.default
+    assert profile is not None  # conftest loads one
+    return max(1, n * profile.max_examples // 100)
 
 
 APP_SETTINGS = settings(

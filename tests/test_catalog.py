@@ -18,6 +18,7 @@ from ckpld.config import MAX_IDENTIFIER, Settings
 from ckpld.publish.dumps import CATALOG_FILE
 from ckpld.publish.publication import Publication, publish
 from tests.conftest import ROOT, shared_path
+from tests.terms import as_literal
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -131,10 +132,10 @@ def test_texts_in_polish_and_english(catalog: rdflib.Graph) -> None:
     assert len(subjects) == 1 + 1 + 5 + 2
     for node in subjects:
         for prop in (DCTERMS.title, DCTERMS.description):
-            languages = {o.language for o in catalog.objects(node, prop)}  # type: ignore[attr-defined]
+            languages = {as_literal(o).language for o in catalog.objects(node, prop)}
             assert languages == {"pl", "en"}, (node, prop)
     dataset = next(catalog.subjects(RDF.type, DCAT.Dataset))
-    keywords = {o.language for o in catalog.objects(dataset, DCAT.keyword)}  # type: ignore[attr-defined]
+    keywords = {as_literal(o).language for o in catalog.objects(dataset, DCAT.keyword)}
     assert keywords == {"pl", "en"}
 
 
@@ -147,6 +148,7 @@ def test_dates_identifier_licences_formats(catalog: rdflib.Graph, released: Publ
     assert dated == 2 * (1 + 1 + 5)  # catalogue, dataset, distributions
     dataset = URIRef(released.settings.dataset_iri)
     (identifier,) = catalog.objects(dataset, DCTERMS.identifier)
+    assert isinstance(identifier, Literal), identifier
     assert str(identifier) == released.settings.dataset_id and len(identifier) <= MAX_IDENTIFIER
     assert str(catalog.value(dataset, DCAT_VERSION)) == released.version_id
     for distribution in catalog.objects(dataset, DCAT.distribution):
@@ -167,12 +169,13 @@ def test_distributions_describe_the_files(catalog: rdflib.Graph, released: Publi
         url = str(catalog.value(distribution, DCAT.downloadURL))
         assert url == str(catalog.value(distribution, DCAT.accessURL))
         body = (folder / url.removeprefix(base + "dumps/")).read_bytes()
-        assert int(catalog.value(distribution, DCAT.byteSize)) == len(body)  # type: ignore[arg-type]
-        assert catalog.value(distribution, DCAT.byteSize).datatype == XSD.nonNegativeInteger  # type: ignore[union-attr]
+        size = as_literal(catalog.value(distribution, DCAT.byteSize))
+        assert int(size) == len(body)
+        assert size.datatype == XSD.nonNegativeInteger
         checksum = catalog.value(distribution, SPDX.checksum)
-        value = catalog.value(checksum, SPDX.checksumValue)
+        value = as_literal(catalog.value(checksum, SPDX.checksumValue))
         assert str(value) == hashlib.sha256(body).hexdigest()
-        assert value.datatype == XSD.hexBinary  # type: ignore[union-attr]
+        assert value.datatype == XSD.hexBinary
         assert catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
 
 

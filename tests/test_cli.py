@@ -165,6 +165,7 @@ def test_query_from_stdin_as_csv_json_and_tsv(monkeypatch: pytest.MonkeyPatch) -
     code, out, _ = run("query", "--format", "tsv", "-", stdin=query)
     assert out.splitlines()[0] == "?year\t?partners\t?byLetterOfIntent"
     parsed = ox.parse_query_results(out.encode(), format=ox.QueryResultsFormat.TSV)
+    assert isinstance(parsed, ox.QuerySolutions)
     assert len(list(parsed)) == 2
 
 

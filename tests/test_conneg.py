@@ -157,7 +157,8 @@ def _well_formed(ranges: list[tuple[str, float]]) -> str:
 
 
 def _model(fmt: Format, ranges: list[tuple[str, float]]) -> float:
-    """How much a client wants `fmt`, by the rule in docs/http.md: exact type, else type/*, else */*."""
+    """How much a client wants `fmt`, by the rule in docs/http.md: exact type, else type/*,
+    else */*."""
     for covers in (
         lambda media: media in fmt.media_types,
         lambda media: media in {m.split("/")[0] + "/*" for m in fmt.media_types},

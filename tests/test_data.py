@@ -18,6 +18,7 @@ from ckpld.model.sources import Dataset, load, read_shapes
 from ckpld.model.validation import validate
 from ckpld.store.local import LocalStore
 from tests.conftest import ROOT, shared_path
+from tests.terms import value_of
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -318,10 +319,14 @@ def test_year_precision_survives_rdflib_round_trip(fmt: str) -> None:
     again = rdflib.Graph().parse(data=page.serialize(format=fmt), format=fmt)
     partial = {rdflib.XSD.gYear, rdflib.XSD.gYearMonth}
     before = {
-        (str(o), o.datatype) for o in page.objects() if getattr(o, "datatype", None) in partial
+        (str(o), o.datatype)
+        for o in page.objects()
+        if isinstance(o, rdflib.Literal) and o.datatype in partial
     }
     after = {
-        (str(o), o.datatype) for o in again.objects() if getattr(o, "datatype", None) in partial
+        (str(o), o.datatype)
+        for o in again.objects()
+        if isinstance(o, rdflib.Literal) and o.datatype in partial
     }
     assert before == after
     assert ("2019-04", rdflib.XSD.gYearMonth) in after
@@ -426,10 +431,12 @@ def test_coordinates_are_geonames_records(store: LocalStore) -> None:
     assert len(rows) >= 6
     decimal = "http://www.w3.org/2001/XMLSchema#decimal"
     for row in rows:
-        point = row["point"].value
+        point = value_of(row["point"])
         assert row["place"] is not None, f"{point} is the schema:geo of no place"
-        assert row["id"] is not None, f"{row['place'].value} has coordinates but no GeoNames id"
-        record = cities[GEONAMES_ID.match(row["id"].value).group(1)]  # type: ignore[union-attr]
+        assert row["id"] is not None, f"{value_of(row['place'])} has coordinates but no GeoNames id"
+        city = GEONAMES_ID.match(value_of(row["id"]))
+        assert city is not None, row["id"]
+        record = cities[city.group(1)]
         for figure, field in (("lat", "latitude"), ("lon", "longitude")):
             literal = row[figure]
             assert isinstance(literal, ox.Literal), f"{point} has no {field}"
@@ -437,7 +444,9 @@ def test_coordinates_are_geonames_records(store: LocalStore) -> None:
             assert Decimal(literal.value) == record[field], f"{point} {field}"
         # the record is a city of the place's country (GeoNames id of the country, checked too)
         assert row["countryId"] is not None
-        country_id = int(GEONAMES_ID.match(row["countryId"].value).group(1))  # type: ignore[union-attr]
+        country = GEONAMES_ID.match(value_of(row["countryId"]))
+        assert country is not None, row["countryId"]
+        country_id = int(country.group(1))
         assert countries[country_id] == record["countrycode"], point
     # one row per point: one place, one GeoNames id, one latitude and longitude each
     assert len({row["point"] for row in rows}) == len(rows)
@@ -463,7 +472,7 @@ def test_partner_cities_and_krakow_have_coordinates(settings: Settings, store: L
         }"""
     ).rows
     base = settings.base_iri + "id/place/"
-    assert {row[0].value.removeprefix(base) for row in cities} == {  # type: ignore[union-attr]
+    assert {value_of(row[0]).removeprefix(base) for row in cities} == {
         "krakow",
         "wilno",
         "koszyce",
@@ -471,12 +480,12 @@ def test_partner_cities_and_krakow_have_coordinates(settings: Settings, store: L
         "zagrzeb",
         "grasse",
     }
-    assert [row[0].value for row in cities if row[1] is None or row[2] is None] == []  # type: ignore[union-attr]
+    assert [value_of(row[0]) for row in cities if row[1] is None or row[2] is None] == []
 
 
 def test_inferences_stay_out_of_the_page_graph(settings: Settings, dataset: Dataset) -> None:
     page = settings.graph_iri("page")
-    in_page = [q for q in dataset.quads if q.graph_name.value == page]
+    in_page = [q for q in dataset.quads if value_of(q.graph_name) == page]
     mentioned = {
         t.value for q in in_page for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)
     }
@@ -526,7 +535,7 @@ def test_base_iri_is_a_setting() -> None:
     }
     assert "http://data.example.org/ckp/id/organization/encc" in iris
     assert not any(i.startswith("https://dane.ckpodgorza.pl/") for i in iris)
-    assert {q.graph_name.value for q in moved.quads} == {
+    assert {value_of(q.graph_name) for q in moved.quads} == {
         "http://data.example.org/ckp/graph/" + g for g in ("page", "enrichment", "vocabulary")
     }
     assert validate(moved, read_shapes(other)).conforms

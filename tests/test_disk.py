@@ -18,6 +18,7 @@ from ckpld.model.sources import all_files
 from ckpld.store.bulk import Bulk
 from ckpld.store.disk import KEEP, DiskStore
 from ckpld.store.local import LocalStore
+from tests.terms import value_of
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 EXTRA = ox.Quad(
@@ -52,8 +53,8 @@ def test_the_same_statements_as_in_memory(data: Settings) -> None:
     memory = LocalStore(data.base_iri)
     memory.load(files)
     graphs = sorted(
-        {row[0].value for row in memory.query("SELECT DISTINCT ?g { GRAPH ?g {} }").rows}
-    )  # type: ignore[union-attr]
+        {value_of(row[0]) for row in memory.query("SELECT DISTINCT ?g { GRAPH ?g {} }").rows}
+    )
     assert Bulk.read(disk, graphs, {}).nquads == Bulk.read(memory, graphs, {}).nquads
     assert disk.version == Bulk.read(memory, graphs, {}).digest
     assert count(disk) == count(memory) > 1000

@@ -16,6 +16,7 @@ from ckpld.publish.publication import Publication, publish
 from ckpld.rdf.formats import RDF_FORMATS
 from ckpld.store.documents import describe, document_metadata, graph_quads, render
 from tests.conftest import ROOT
+from tests.terms import value_of
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +34,18 @@ def test_description_has_parts_sources_and_labels(
     assert {topic, topic + "#interval", topic + "#beginning", topic + "#end"} <= subjects
     assert base + "id/quote/encc-membership" in subjects  # what it is derived from
     assert base + "id/quote/encc-membership#selector" in subjects  # with the exact words
-    names = {q.object.value for q in quads if q.subject.value == base + "id/organization/encc"}
+    names = {
+        value_of(q.object) for q in quads if value_of(q.subject) == base + "id/organization/encc"
+    }
     assert "European Network of Cultural Centres" in names  # label of a linked resource
     # but not everything about the linked resource
     assert not any(
-        q.subject.value == base + "id/organization/encc"
+        value_of(q.subject) == base + "id/organization/encc"
         and q.predicate.value.endswith("foundingDate")
         for q in quads
     )
     # each statement keeps its graph
-    graphs = {q.graph_name.value for q in quads}
+    graphs = {value_of(q.graph_name) for q in quads}
     assert graphs == {settings.graph_iri(g) for g in ("page", "enrichment", "vocabulary")}
 
 
@@ -67,7 +70,7 @@ def test_document_metadata(settings: Settings) -> None:
 
 def test_graph_quads(publication: Publication, settings: Settings) -> None:
     page = graph_quads(publication.store, settings.graph_iri("page"))
-    assert page and {q.graph_name.value for q in page} == {settings.graph_iri("page")}
+    assert page and {value_of(q.graph_name) for q in page} == {settings.graph_iri("page")}
     assert len(graph_quads(publication.store)) > len(page)
 
 

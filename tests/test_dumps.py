@@ -40,7 +40,8 @@ def test_a_new_release_keeps_the_previous_one_and_prunes_older(tmp_path: Path) -
     assert folders[0] is not None and not folders[0].exists()
     assert all(f is not None and f.exists() for f in folders[1:])
     assert unrelated.exists()
-    assert current(tmp_path).version == f"{2:016x}"  # type: ignore[union-attr]
+    latest = current(tmp_path)
+    assert latest is not None and latest.version == f"{2:016x}"
 
 
 def test_damaged_or_missing_releases_are_not_current(tmp_path: Path) -> None:

@@ -38,11 +38,13 @@ def extracted() -> set[str | tuple[str, str]]:
 def polish() -> dict[str | tuple[str, str], str | tuple[str, ...]]:
     with (TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po").open("rb") as file:
         catalog = read_po(file, locale="pl")
-    return {
-        (m.id if isinstance(m.id, str) else (m.id[0], m.id[1])): m.string
-        for m in catalog
-        if m.id and "fuzzy" not in m.flags
-    }
+    translations: dict[str | tuple[str, str], str | tuple[str, ...]] = {}
+    for m in catalog:
+        if m.id and "fuzzy" not in m.flags:
+            assert m.string is not None, m.id  # read_po gives "" (or empties) when untranslated
+            key = m.id if isinstance(m.id, str) else (m.id[0], m.id[1])
+            translations[key] = m.string if isinstance(m.string, str) else tuple(m.string)
+    return translations
 
 
 def test_every_interface_string_has_a_polish_translation() -> None:

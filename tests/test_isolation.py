@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,12 +21,13 @@ from ckpld.errors import (
 )
 from ckpld.store.isolation import Pool, QueryRunner
 from ckpld.store.local import LocalStore
+from tests.terms import value_of
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
 
 @pytest.fixture
-def store() -> LocalStore:
+def store() -> Iterator[LocalStore]:
     quads = [
         ox.Quad(
             ox.NamedNode(f"http://x/{i}"),
@@ -114,7 +116,7 @@ def doubled(times: int, select: str = "(STRLEN(?v{n}) AS ?n)") -> str:
 
 def test_a_query_wanting_too_much_memory_is_stopped(store: LocalStore) -> None:
     # 33 doublings: a 16 GiB string, asked for in 700 characters.
-    assert store.query(doubled(20), timeout=60).rows[0][0].value == str(2**21)
+    assert value_of(store.query(doubled(20), timeout=60).rows[0][0]) == str(2**21)
     [child] = store._runner.pids()
     with pytest.raises(QueryMemoryError, match="more than 1 GiB of memory"):
         store.query(doubled(33), timeout=60)
@@ -152,10 +154,15 @@ def test_a_child_killed_between_queries_is_replaced(store: LocalStore) -> None:
     assert store._runner.pids() != [child]
 
 
+def slept(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
 def test_a_full_pool_refuses_at_once_and_serves_again_when_free() -> None:
     # One query process and a queue of one: of three slow calls at once, one runs, one waits
     # and one is refused straight away with BusyError (503 + Retry-After over HTTP).
-    runner = QueryRunner(lambda seconds: time.sleep(seconds) or "slept", Pool(size=1, queue=1))
+    runner = QueryRunner(slept, Pool(size=1, queue=1))
     # Started from this thread: a child dies with the thread that forked it (PR_SET_PDEATHSIG),
     # and a server's workers fork from their one thread (gevent's greenlets share it).
     assert runner.run(0, 5) == "slept"
@@ -184,7 +191,7 @@ def test_a_full_pool_refuses_at_once_and_serves_again_when_free() -> None:
 
 
 def test_a_caller_that_waits_too_long_for_a_process_is_refused() -> None:
-    runner = QueryRunner(lambda seconds: time.sleep(seconds) or "slept", Pool(size=1, queue=3))
+    runner = QueryRunner(slept, Pool(size=1, queue=3))
     runner.run(0, 5)
     first = threading.Thread(target=runner.run, args=(1.5, 5))
     first.start()

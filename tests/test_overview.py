@@ -13,6 +13,7 @@ from ckpld.model.sources import Dataset
 from ckpld.store.local import LocalStore
 from ckpld.web.pages.overview import Overview, Period, overview, remembered_overview
 from tests.conftest import iri
+from tests.terms import as_literal
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 CKP = "def/ckp#"
@@ -64,9 +65,7 @@ def test_periods_keep_the_precision_of_the_data(
 
 
 def test_partners_are_those_of_the_partnerships(
-    facts: Overview,
-    dataset,
-    settings: Settings,  # type: ignore[no-untyped-def]
+    facts: Overview, dataset: Dataset, settings: Settings
 ) -> None:
     g = graph(dataset)
     partnership = rdflib.URIRef(settings.base_iri + CKP + "Partnership")
@@ -82,14 +81,14 @@ def test_partners_are_those_of_the_partnerships(
     for p in facts.partners:
         node = rdflib.URIRef(p.iri)
         assert p.names.best("pl") == str(
-            next(n for n in g.objects(node, SCHEMA.name) if n.language == "pl")
+            next(n for n in g.objects(node, SCHEMA.name) if as_literal(n).language == "pl")
         )
         place = g.value(node, SCHEMA.location)
         assert p.place is not None and p.place.iri == str(place)
         geo = g.value(place, SCHEMA.geo)
         assert (p.place.lat, p.place.lon) == (
-            float(g.value(geo, SCHEMA.latitude)),
-            float(g.value(geo, SCHEMA.longitude)),
+            float(as_literal(g.value(geo, SCHEMA.latitude))),
+            float(as_literal(g.value(geo, SCHEMA.longitude))),
         )
         assert (p.letter is not None) == (
             g.value(
@@ -119,9 +118,13 @@ def test_membership_period_is_as_precise_as_the_page(facts: Overview) -> None:
 
 def test_summaries_say_what_a_thing_is_to_ckp(facts: Overview, settings: Settings) -> None:
     partner = facts.partners[0]
-    assert facts.about(partner.iri).kind == "partner"  # type: ignore[union-attr]
-    assert facts.about(partner.partnership).kind == "partnership"  # type: ignore[union-attr]
-    assert facts.about(settings.publisher_iri).kind == "publisher"  # type: ignore[union-attr]
+    for about, kind in (
+        (partner.iri, "partner"),
+        (partner.partnership, "partnership"),
+        (settings.publisher_iri, "publisher"),
+    ):
+        summary = facts.about(about)
+        assert summary is not None and summary.kind == kind, about
     city = facts.about(iri(settings, "id/place/wilno").value)
     assert city is not None and city.kind == "city" and len(city.partners) == 2
     encc = facts.about(iri(settings, "id/organization/encc").value)

@@ -6,9 +6,11 @@ import json
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -16,10 +18,13 @@ import pytest
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
 from ckpld.lru import LRU
+from ckpld.model.report import Report
 from ckpld.model.sources import Dataset
+from ckpld.model.validation import validate
 from ckpld.publish.publication import Publication, publish
 from ckpld.store.bulk import Bulk
 from tests.conftest import ROOT
+from tests.terms import value_of
 
 
 @pytest.fixture(scope="module")
@@ -96,16 +101,20 @@ def test_dataset_description_counts_from_the_store(publication: Publication) -> 
         "SELECT ?n WHERE { GRAPH ?g { ?d <http://rdfs.org/ns/void#triples> ?n ; a "
         "<http://rdfs.org/ns/void#Dataset> ; <http://purl.org/dc/terms/publisher> ?p } }"
     )
-    counts = {int(row[0].value) for row in answer.rows}  # type: ignore[union-attr]
+    counts = {int(value_of(row[0])) for row in answer.rows}
     assert publication.statistics.triples in counts
 
 
 def test_lru_keeps_the_newest_entries() -> None:
     cache: LRU[int] = LRU(2)
-    made = []
+    made: list[int] = []
 
-    def make(value: int):  # type: ignore[no-untyped-def]
-        return lambda: made.append(value) or value
+    def make(value: int) -> Callable[[], int]:
+        def build() -> int:
+            made.append(value)
+            return value
+
+        return build
 
     assert cache.get(("a",), make(1)) == 1
     assert cache.get(("b",), make(2)) == 2
@@ -131,9 +140,9 @@ def test_unchanged_data_is_not_validated_twice(
     shutil.copytree(ROOT / "data", data)
     own = replace(settings, data_dir=data, source_dir=data / "source", cache_dir=tmp_path / "cache")
     calls: list[int] = []
-    real = module.validate
+    real = validate  # the function ckpld.publish.publication calls
 
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(*args: Any, **kwargs: Any) -> Report:
         calls.append(1)
         return real(*args, **kwargs)
 

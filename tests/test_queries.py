@@ -14,6 +14,7 @@ from ckpld.config import Settings
 from ckpld.store import QueryResult
 from ckpld.store.local import LocalStore
 from tests.conftest import ROOT
+from tests.terms import value_of
 
 QUERIES = ROOT / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -350,7 +351,7 @@ def test_graph_sizes_match_the_files(store: LocalStore, settings: Settings) -> N
         (settings.graph_iri("page"), size(ROOT / "data" / "page.ttl")),
         (settings.graph_iri("vocabulary"), size(*vocabulary)),
     ]
-    rows = [(str(r[0].value), int(r[1].value)) for r in run(store, "graphs").rows]  # type: ignore[union-attr]
+    rows = [(value_of(r[0]), int(value_of(r[1]))) for r in run(store, "graphs").rows]
     assert rows == expected
 
 
@@ -378,7 +379,7 @@ def test_schema_org_view_of_the_membership(store: LocalStore, settings: Settings
 
 
 def test_vocabulary_query_lists_every_own_term(store: LocalStore, settings: Settings) -> None:
-    terms = {str(row[0].value) for row in run(store, "vocabulary").rows}  # type: ignore[union-attr]
+    terms = {value_of(row[0]) for row in run(store, "vocabulary").rows}
     vocabulary = rdflib.Graph().parse(ROOT / "ontology" / "ckp.ttl", publicID=settings.base_iri)
     declared = {str(s) for s in vocabulary.subjects(rdflib.RDFS.isDefinedBy, None)}
     assert terms == declared

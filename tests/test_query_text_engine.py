@@ -173,7 +173,9 @@ def test_the_dataset_read_is_the_dataset_the_engine_uses(
     text = "SELECT ?s " + " ".join(before) + "\nFROM <http://x/g2>\n" + " ".join(after)
     text += "\nWHERE { ?s <http://x/in> ?o }"
     try:
-        rows = len(list(STORE.query(text, base_iri=BASE)))  # type: ignore[arg-type]
+        solutions = STORE.query(text, base_iri=BASE)
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+        rows = len(list(solutions))
     except SyntaxError:
         return
     reading = engine_reading(text, BASE)
@@ -198,7 +200,9 @@ def test_calls_read_as_volatile_are_those_whose_values_change(parts: list[str]) 
 
     def values() -> list[object] | None:
         try:
-            return [tuple(s) for s in STORE.query(text, base_iri=BASE)]  # type: ignore[union-attr]
+            solutions = STORE.query(text, base_iri=BASE)
+            assert isinstance(solutions, ox.QuerySolutions)  # a SELECT
+            return [tuple(s) for s in solutions]
         except SyntaxError:
             return None
         except (OSError, RuntimeError, ValueError):

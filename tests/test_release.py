@@ -15,7 +15,7 @@ import pytest
 import rdflib
 
 from ckpld.config import Settings
-from ckpld.publish.dumps import CATALOG_FILE, CURRENT, DATA_DUMPS, SUMS_FILE, VOID_FILE
+from ckpld.publish.dumps import CATALOG_FILE, CURRENT, DATA_DUMPS, SUMS_FILE, VOID_FILE, Dump
 from ckpld.publish.publication import Publication, publish
 from ckpld.publish.release import dataset_quads
 from ckpld.store.documents import graph_quads
@@ -44,7 +44,7 @@ def dump_bytes(pub: Publication, suffix: str) -> bytes:
 
 
 @pytest.mark.parametrize("dump", DATA_DUMPS, ids=lambda d: d.suffix)
-def test_every_dump_is_the_served_dataset(released: Publication, dump) -> None:  # type: ignore[no-untyped-def]
+def test_every_dump_is_the_served_dataset(released: Publication, dump: Dump) -> None:
     served = dataset_quads(released.store, released.settings)
     body = dump_bytes(released, dump.suffix)
     assert dump.format.rdf is not None

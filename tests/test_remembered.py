@@ -36,11 +36,11 @@ class Unreadable:
 def test_an_internal_select_is_answered_from_disk(publication: Publication, tmp_path: Path) -> None:
     expected = publication.store.query(QUERY)
     assert Remembered(publication.store, tmp_path, "k1").query(QUERY) == expected
-    assert Remembered(Unreadable(), tmp_path, "k1").query(QUERY) == expected  # type: ignore[arg-type]
+    assert Remembered(Unreadable(), tmp_path, "k1").query(QUERY) == expected
     with pytest.raises(AssertionError):  # another key: asked again
-        Remembered(Unreadable(), tmp_path, "k2").query(QUERY)  # type: ignore[arg-type]
+        Remembered(Unreadable(), tmp_path, "k2").query(QUERY)
     with pytest.raises(AssertionError):  # a client's query (with a timeout) always goes through
-        Remembered(Unreadable(), tmp_path, "k1").query(QUERY, timeout=5)  # type: ignore[arg-type]
+        Remembered(Unreadable(), tmp_path, "k1").query(QUERY, timeout=5)
     for path in tmp_path.iterdir():  # damaged: asked again, not trusted
         path.write_text("{", encoding="utf-8")
     assert Remembered(publication.store, tmp_path, "k1").query(QUERY) == expected

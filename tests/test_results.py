@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from ckpld.errors import NotAcceptableError
-from ckpld.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
+from ckpld.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, by_name, named
 from ckpld.store import QueryResult
 from ckpld.store.results import serialize, table
 
@@ -44,7 +44,7 @@ def test_solutions_survive_a_round_trip(name: str) -> None:
 
 
 def test_json_follows_the_sparql_results_format() -> None:
-    document = json.loads(serialize(SOLUTIONS, by_name("json")))  # type: ignore[arg-type]
+    document = json.loads(serialize(SOLUTIONS, named("json")))
     first = document["results"]["bindings"][0]
     assert first["text"] == {
         "type": "literal",
@@ -57,7 +57,7 @@ def test_json_follows_the_sparql_results_format() -> None:
 
 
 def test_csv_is_plain_values() -> None:
-    rows = list(csv.reader(io.StringIO(serialize(SOLUTIONS, by_name("csv")).decode())))  # type: ignore[arg-type]
+    rows = list(csv.reader(io.StringIO(serialize(SOLUTIONS, named("csv")).decode())))
     assert rows[0] == list(SOLUTIONS.variables)
     assert rows[1][:4] == [
         "https://example.org/id/a",
@@ -68,16 +68,14 @@ def test_csv_is_plain_values() -> None:
 
 
 def test_xml_is_a_sparql_results_document() -> None:
-    root = ET.fromstring(serialize(SOLUTIONS, by_name("xml")))  # type: ignore[arg-type]
+    root = ET.fromstring(serialize(SOLUTIONS, named("xml")))
     assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
 
 
 def test_booleans() -> None:
     yes = QueryResult("boolean", boolean=True)
-    assert json.loads(serialize(yes, by_name("json"))) == {"head": {}, "boolean": True}  # type: ignore[arg-type]
-    parsed = ox.parse_query_results(
-        serialize(yes, by_name("xml")), format=ox.QueryResultsFormat.XML
-    )  # type: ignore[arg-type]
+    assert json.loads(serialize(yes, named("json"))) == {"head": {}, "boolean": True}
+    parsed = ox.parse_query_results(serialize(yes, named("xml")), format=ox.QueryResultsFormat.XML)
     assert bool(parsed) is True
     assert table(QueryResult("boolean", boolean=False), {}) == "no"
 
@@ -105,7 +103,7 @@ def test_turtle_declares_only_the_prefixes_it_uses() -> None:
     )
     text = serialize(
         QueryResult("graph", triples=(triple,)),
-        by_name("turtle"),  # type: ignore[arg-type]
+        named("turtle"),
         {"schema": "https://schema.org/", "foaf": "http://xmlns.com/foaf/0.1/"},
     )
     assert b"@prefix schema:" in text and b"foaf" not in text

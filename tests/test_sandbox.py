@@ -12,7 +12,7 @@ import os
 import socket
 import struct
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
@@ -24,6 +24,7 @@ from ckpld.store import sandbox
 from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore
 from tests.endpoint import OneRowEndpoint
+from tests.terms import value_of
 
 
 @pytest.fixture
@@ -159,7 +160,7 @@ def test_a_confined_store_calls_its_allowed_endpoints_and_nothing_else(
     try:
         for url in listed:  # by address and by name
             rows = store.query(_call(url), timeout=10).rows
-            assert [row[0].value for row in rows] == ["hello"]
+            assert [value_of(row[0]) for row in rows] == ["hello"]
         # Past the reader (which would refuse them with 403): the kernel refuses the
         # connection: another port of the same host, by address, by name, IPv4-mapped.
         for url in (
@@ -195,7 +196,7 @@ def test_the_control_an_unconfined_store_reaches_the_other_endpoint(
         rows = store.query(_call(f"http://127.0.0.1:{other.port}/sparql"), timeout=10).rows
     finally:
         store.close()
-    assert [row[0].value for row in rows] == ["hello"] and other.paths == ["/sparql"]
+    assert [value_of(row[0]) for row in rows] == ["hello"] and other.paths == ["/sparql"]
 
 
 def _sockaddr_in(host: str, port: int) -> bytes:
@@ -237,7 +238,7 @@ def test_the_gate_reads_every_way_of_naming_a_destination() -> None:
             gate.allowed = frozenset({target, reachable})
             elsewhere = ("127.0.0.1", target[1] + 1 if target[1] < 65535 else 1)
             mapped = ("::ffff:127.0.0.1", elsewhere[1])
-            attempts = {
+            attempts: dict[str, Callable[[socket.socket], object]] = {
                 "sendto": lambda s: s.sendto(b"x", elsewhere),
                 "sendmsg": lambda s: s.sendmsg([b"x"], [], 0, elsewhere),
                 "sendmmsg": lambda s: _sendmmsg(s, _sockaddr_in(*elsewhere)),
@@ -289,7 +290,7 @@ def test_the_gate_reads_every_way_of_naming_a_destination() -> None:
     answer = os.read(reader, 4096)
     os.waitpid(pid, 0)
     os.close(reader)
-    datagrams = []
+    datagrams: list[bytes] = []
     allowed.settimeout(1)
     with contextlib.suppress(TimeoutError):
         while len(datagrams) < 5:

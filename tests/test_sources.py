@@ -12,6 +12,7 @@ from ckpld.config import Settings
 from ckpld.errors import DataSyntaxError, SourceError
 from ckpld.model.sources import Role, archived_text, data_files, load, read_shapes, vocabulary_files
 from tests.conftest import ROOT
+from tests.terms import value_of
 
 
 def test_each_data_file_is_a_named_graph(settings: Settings) -> None:
@@ -42,7 +43,7 @@ def test_dataset_files_keep_their_own_graphs(settings: Settings, tmp_path: Path)
         encoding="utf-8",
     )
     quads = load(settings, [trig]).quads
-    graphs = {q.graph_name.value for q in quads if q.subject.value.endswith("/id/x")}
+    graphs = {value_of(q.graph_name) for q in quads if value_of(q.subject).endswith("/id/x")}
     assert graphs == {settings.graph_iri("other"), settings.graph_iri("extra")}
 
 
@@ -115,10 +116,8 @@ def test_missing_ontology_or_shapes(tmp_path: Path) -> None:
 
 def test_archived_text_is_only_read_from_the_source_folder(settings: Settings) -> None:
     base = settings.base_iri
-    assert archived_text(
-        settings,
-        base + "source/instytucje-partnerskie.txt",
-    ).startswith("Instytucje partnerskie")
+    text = archived_text(settings, base + "source/instytucje-partnerskie.txt")
+    assert text is not None and text.startswith("Instytucje partnerskie")
     for iri in [
         base + "source/../page.ttl",
         base + "source/absent.txt",

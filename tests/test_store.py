@@ -17,9 +17,10 @@ from ckpld.config import Settings
 from ckpld.errors import BadQueryError, QueryTimeoutError, UpstreamError
 from ckpld.publish.publication import Publication, publish
 from ckpld.publish.void import read_void
-from ckpld.store import QueryResult, Store
+from ckpld.store import QueryResult, Store, Term
 from ckpld.store.remote import RemoteStore
 from tests.conftest import ROOT
+from tests.terms import value_of
 from tests.virtuoso import Virtuoso, as_virtuoso_answers
 
 COOKBOOK = sorted((ROOT / "queries").glob("*.rq"))
@@ -48,7 +49,7 @@ def disk(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Public
     return pub
 
 
-@pytest.fixture(params=["local", "disk", "remote"])
+@pytest.fixture(params=["local", "disk", pytest.param("remote", marks=pytest.mark.external)])
 def store(request: pytest.FixtureRequest) -> Store:
     if request.param in ("local", "disk"):
         found: Store = request.getfixturevalue(request.param).store
@@ -57,7 +58,7 @@ def store(request: pytest.FixtureRequest) -> Store:
     return found
 
 
-def _term(term: object) -> str:
+def _term(term: Term | None) -> str:
     return str(as_virtuoso_answers(term))  # the one known deviation; nothing else may differ
 
 
@@ -71,7 +72,7 @@ def canonical(result: QueryResult) -> object:
     return sorted(str(t) for t in result.triples)
 
 
-@pytest.fixture(params=["disk", "remote"])
+@pytest.fixture(params=["disk", pytest.param("remote", marks=pytest.mark.external)])
 def other(request: pytest.FixtureRequest) -> Store:
     """Each store that is not the reference (the embedded one in memory)."""
     if request.param == "disk":
@@ -96,9 +97,9 @@ def test_the_cookbook_gives_the_same_answers_on_every_store(
 def test_default_graph_is_the_datasets_union(store: Store, local: Publication) -> None:
     # Virtuoso keeps system graphs of its own: they must not show through.
     answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
-    assert int(answer.rows[0][0].value) == local.queryable.triples  # type: ignore[union-attr]
+    assert int(value_of(answer.rows[0][0])) == local.queryable.triples
     graphs = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert {row[0].value for row in graphs.rows} == set(local.queryable.graphs)  # type: ignore[union-attr]
+    assert {value_of(row[0]) for row in graphs.rows} == set(local.queryable.graphs)
 
 
 def test_dump_is_every_statement_of_the_dataset(store: Store, local: Publication) -> None:
@@ -128,7 +129,7 @@ def test_protocol_dataset_parameters(store: Store, settings: Settings) -> None:
     )
     in_page = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{page}> {{ ?s ?p ?o }} }}")
     assert only_page.rows == in_page.rows
-    assert int(only_page.rows[0][0].value) > 500  # type: ignore[union-attr]
+    assert int(value_of(only_page.rows[0][0])) > 500
 
 
 def test_forms_limits_and_relative_iris(store: Store, settings: Settings) -> None:

@@ -699,8 +699,8 @@ def findings_of(report: Report, settings: Settings, rule: str, focus: str) -> li
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_broken_fixture_is_reported(
-    dataset: Dataset, shapes, settings: Settings, case: str
-) -> None:  # type: ignore[no-untyped-def]
+    dataset: Dataset, shapes: rdflib.Graph, settings: Settings, case: str
+) -> None:
     update, rule, focus = CASES[case]
     report = validate(broken(dataset, update), shapes)
     messages = findings_of(report, settings, rule, focus)
@@ -760,7 +760,9 @@ def test_every_class_in_the_data_is_targeted_by_a_shape(
     assert sorted(used - targeted) == []
 
 
-def test_coordinates_at_the_limits_conform(dataset: Dataset, shapes, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_coordinates_at_the_limits_conform(
+    dataset: Dataset, shapes: rdflib.Graph, settings: Settings
+) -> None:
     # the bounds are inclusive, and southern and western points are negative decimals
     limits = f"""DELETE WHERE {{ GRAPH ?g {{ {KRAKOW_GEO} schema:latitude ?a ;
                                           schema:longitude ?o }} }};
@@ -785,7 +787,9 @@ def test_sparql_constraints_each_have_a_fixture(shapes: rdflib.Graph, dataset: D
         assert components == {sparql}, case
 
 
-def test_report_formats_name_the_problem(dataset: Dataset, shapes, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+def test_report_formats_name_the_problem(
+    dataset: Dataset, shapes: rdflib.Graph, settings: Settings
+) -> None:
     report = validate(broken(dataset, CASES["partnership-with-one-partner"][0]), shapes)
     table = prefixes(settings.base_iri)
     text = report.text(table)
@@ -808,8 +812,8 @@ def test_report_formats_name_the_problem(dataset: Dataset, shapes, settings: Set
 
 
 def test_complex_paths_are_written_as_sparql_paths(
-    dataset: Dataset, shapes, settings: Settings
-) -> None:  # type: ignore[no-untyped-def]
+    dataset: Dataset, shapes: rdflib.Graph, settings: Settings
+) -> None:
     report = validate(broken(dataset, CASES["organisation-in-no-country"][0]), shapes)
     text = report.text(prefixes(settings.base_iri))
     assert "path:    schema:location/schema:containedInPlace*" in text

@@ -24,7 +24,8 @@ def test_healthz_says_which_data_is_served(client: FlaskClient, app: Flask) -> N
 def test_readyz_asks_the_store(
     client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert client.get("/readyz").json["status"] == "ready"
+    ready = client.get("/readyz").json
+    assert ready is not None and ready["status"] == "ready"
     store = app.extensions["ckpld"].store
 
     def down(*args: object, **kwargs: object) -> None:
@@ -33,6 +34,8 @@ def test_readyz_asks_the_store(
     monkeypatch.setattr(store, "query", down)
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json["status"] == "unavailable"
-    assert response.json["detail"] == "the SPARQL store does not answer"
+    body = response.json
+    assert body is not None
+    assert body["status"] == "unavailable"
+    assert body["detail"] == "the SPARQL store does not answer"
     assert client.get("/healthz").status_code == 200  # alive all the same

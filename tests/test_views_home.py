@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import cast
 
 import html5lib
 import pytest
@@ -32,7 +33,16 @@ INTRO = (
 def page(client: FlaskClient, path: str, lang: str = "pl") -> ET.Element:
     response = client.get(path, headers={**HTML, "Accept-Language": lang})
     assert response.status_code == 200, path
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+    return cast(
+        ET.Element, html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+    )
+
+
+def child(element: ET.Element, path: str) -> ET.Element:
+    """The first element at `path` under `element`, which must be there."""
+    first = element.find(path)
+    assert first is not None, path
+    return first
 
 
 def by_class(root: ET.Element, tag: str, name: str) -> list[ET.Element]:
@@ -56,7 +66,7 @@ def test_one_card_per_partner_with_own_language_names(
     facts = overview(store, settings.publisher_iri)
     cards = by_class(page(client, "/"), "li", "card")
     assert len(cards) == len(facts.partners)
-    hrefs = [c.find("h3/a").get("href") for c in cards]  # type: ignore[union-attr]
+    hrefs = [child(c, "h3/a").get("href") for c in cards]
     assert hrefs == ["/" + p.iri[len(settings.base_iri) :] for p in facts.partners]
     own = {s.get("lang") for c in cards for s in c.iter("span") if s.get("lang")}
     assert {"lt", "sk", "hr"} <= own  # Lithuanian, Slovak and Croatian names, where known
@@ -191,14 +201,14 @@ def test_a_home_page_of_thousands_shows_the_earliest_and_links_to_all(
             body = home._home(lang, False).body.decode()
         root = html5lib.parse(body, namespaceHTMLElements=False)
         cards = by_class(root, "li", "card")
-        hrefs = [c.find("h3/a").get("href") for c in cards]  # type: ignore[union-attr]
+        hrefs = [child(c, "h3/a").get("href") for c in cards]
         assert hrefs == [
             local_path(app.extensions["ckpld"].settings.base_iri, p.iri) for p in facts.partners[:3]
         ]
         more, memberships = by_class(root, "p", "more")
         assert str(len(facts.memberships)) in "".join(memberships.itertext())
         assert not [e for e in root.iter("h2") if (e.get("id") or "").startswith("membership-")]
-        assert more.find("a").get("href") == "/queries/partners"  # type: ignore[union-attr]
+        assert child(more, "a").get("href") == "/queries/partners"
         text = "".join(more.itertext())
         assert "3" in text and str(len(facts.partners)) in text
         assert lang == "en" or "partnerów" in text

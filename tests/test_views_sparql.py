@@ -5,18 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from ckpld.config import Settings
-from ckpld.rdf.formats import RDF_FORMATS
+from ckpld.rdf.formats import RDF_FORMATS, Format
 from ckpld.web.app import create_app
 from tests.conftest import ROOT
+from tests.terms import as_literal, value_of
 
 SELECT = (
     "SELECT ?name WHERE { <id/organization/encc> <https://schema.org/name> ?name } ORDER BY ?name"
@@ -27,14 +31,24 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def get(client: FlaskClient, query: str, accept: str | None = None, extra: str = ""):  # type: ignore[no-untyped-def]
+def get(
+    client: FlaskClient, query: str, accept: str | None = None, extra: str = ""
+) -> TestResponse:
     headers = {"Accept": accept} if accept else {}
     return client.get(f"/sparql?query={quote(query)}{extra}", headers=headers)
 
 
+def json_of(response: TestResponse) -> Any:
+    """The JSON body of `response`, which must have one."""
+    body = response.json
+    assert body is not None, response.data[:300]
+    return body
+
+
 def names(body: bytes, fmt: ox.QueryResultsFormat) -> list[str]:
     parsed = ox.parse_query_results(body, format=fmt)
-    return [s["name"].value for s in parsed]  # type: ignore[union-attr]
+    assert isinstance(parsed, ox.QuerySolutions)
+    return [value_of(s["name"]) for s in parsed]
 
 
 def test_three_ways_to_send_a_query(client: FlaskClient) -> None:
@@ -98,7 +112,7 @@ def test_ask(client: FlaskClient, accept: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
-def test_construct_in_every_rdf_format(client: FlaskClient, fmt) -> None:  # type: ignore[no-untyped-def]
+def test_construct_in_every_rdf_format(client: FlaskClient, fmt: Format) -> None:
     response = get(client, CONSTRUCT, fmt.media_type)
     assert response.status_code == 200 and response.mimetype == fmt.media_type
     if fmt.name == "jsonld":
@@ -137,7 +151,7 @@ def test_dataset_parameters(client: FlaskClient, settings: Settings) -> None:
 
     def count(extra: str) -> int:
         response = get(client, query, "application/sparql-results+json", extra)
-        return int(response.json["results"]["bindings"][0]["n"]["value"])
+        return int(json_of(response)["results"]["bindings"][0]["n"]["value"])
 
     page = settings.graph_iri("page")
     enrichment = settings.graph_iri("enrichment")
@@ -150,7 +164,7 @@ def test_dataset_parameters(client: FlaskClient, settings: Settings) -> None:
     response = get(
         client, named, "application/sparql-results+json", f"&named-graph-uri={quote(enrichment)}"
     )
-    graphs = [b["g"]["value"] for b in response.json["results"]["bindings"]]
+    graphs = [b["g"]["value"] for b in json_of(response)["results"]["bindings"]]
     assert graphs == [enrichment]
     # FROM in the query works when the protocol names no dataset
     assert count_from(client, page) == only_page
@@ -162,7 +176,7 @@ def count_from(client: FlaskClient, graph: str) -> int:
         f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}",
         "application/sparql-results+json",
     )
-    return int(response.json["results"]["bindings"][0]["n"]["value"])
+    return int(json_of(response)["results"]["bindings"][0]["n"]["value"])
 
 
 def test_a_current_copy_is_confirmed_without_running_the_query(
@@ -190,7 +204,7 @@ def test_a_current_copy_is_confirmed_without_running_the_query(
 
 def test_relative_iris_resolve_against_the_base(client: FlaskClient) -> None:
     response = get(client, "SELECT ?o WHERE { <id/place/wilno> <https://schema.org/name> ?o }")
-    assert len(response.json["results"]["bindings"]) == 2
+    assert len(json_of(response)["results"]["bindings"]) == 2
 
 
 def test_get_answers_are_cached_and_validated(client: FlaskClient) -> None:
@@ -209,7 +223,7 @@ def test_get_answers_are_cached_and_validated(client: FlaskClient) -> None:
 def test_limits_cut_and_say_so(settings: Settings) -> None:
     small = create_app(replace(settings, result_limit=3, validate_on_start=False)).test_client()
     response = get(small, "SELECT * WHERE { ?s ?p ?o }")
-    assert len(response.json["results"]["bindings"]) == 3
+    assert len(json_of(response)["results"]["bindings"]) == 3
     assert response.headers["X-SPARQL-Truncated"] == "true"
     assert response.headers["X-SPARQL-MaxRows"] == "3"
     page = get(small, "SELECT * WHERE { ?s ?p ?o }", BROWSER).get_data(as_text=True)
@@ -221,7 +235,7 @@ def test_runaway_queries_are_stopped_with_503(settings: Settings) -> None:
     response = get(quick, ENDLESS, "application/json")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
-    assert "longer than 0.5 s" in response.json["detail"]
+    assert "longer than 0.5 s" in json_of(response)["detail"]
     assert get(quick, ASK).status_code == 200  # the next query is answered
 
 
@@ -263,12 +277,12 @@ def test_runaway_queries_are_stopped_with_503(settings: Settings) -> None:
     ],
 )
 def test_bad_requests_get_a_clear_4xx(
-    client: FlaskClient, request_, status: int, words: str
-) -> None:  # type: ignore[no-untyped-def]
+    client: FlaskClient, request_: Callable[[FlaskClient], TestResponse], status: int, words: str
+) -> None:
     response = request_(client)
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
-    assert words.lower() in response.json["detail"].lower()
+    assert words.lower() in json_of(response)["detail"].lower()
 
 
 def test_errors_for_browsers_are_pages(client: FlaskClient) -> None:
@@ -335,6 +349,7 @@ def test_cookbook_pages(client: FlaskClient) -> None:
     for fmt in ("json", "xml", "csv", "tsv"):
         assert f'href="/queries/lithuanian-partners?_format={fmt}"' in html
     results = client.get("/queries/lithuanian-partners?_format=json").json
+    assert results is not None
     assert len(results["results"]["bindings"]) == 2
     text = client.get("/queries/lithuanian-partners.rq")
     assert text.headers["Content-Type"] == "application/sparql-query; charset=utf-8"
@@ -368,16 +383,18 @@ def test_service_description_counts_what_queries_see(
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     void = rdflib.Namespace("http://rdfs.org/ns/void#")
     sizes = {
-        str(graph.value(n, sd.name)): int(graph.value(graph.value(n, sd.graph), void.triples))  # type: ignore[arg-type]
+        str(graph.value(n, sd.name)): int(
+            as_literal(graph.value(graph.value(n, sd.graph), void.triples))
+        )
         for n in graph.objects(None, sd.namedGraph)
     }
     assert {settings.graph_iri("metadata"), settings.graph_iri("catalog")} <= set(sizes)
     counted = get(client, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    rows = counted.get_json()["results"]["bindings"]
+    rows = json_of(counted)["results"]["bindings"]
     assert {r["g"]["value"]: int(r["n"]["value"]) for r in rows} == sizes
     default = graph.value(next(graph.objects(None, sd.defaultGraph)), void.triples)
     total = get(client, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT * { ?s ?p ?o } }")
-    assert int(total.get_json()["results"]["bindings"][0]["n"]["value"]) == int(default)  # type: ignore[arg-type]
+    assert int(json_of(total)["results"]["bindings"][0]["n"]["value"]) == int(as_literal(default))
 
 
 def test_repeated_queries_are_answered_from_memory(
@@ -387,7 +404,7 @@ def test_repeated_queries_are_answered_from_memory(
     calls: list[str] = []
     real = store.query
 
-    def counting(sparql: str, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(sparql: str, **kwargs: object) -> object:
         calls.append(sparql)
         return real(sparql, **kwargs)
 

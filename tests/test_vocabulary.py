@@ -27,6 +27,7 @@ from rdflib.plugins.sparql import prepareQuery
 from ckpld.config import Settings
 from ckpld.model.sources import Dataset
 from tests.conftest import ROOT
+from tests.terms import as_literal, value_of
 
 VOCABULARIES: list[DefinedNamespaceMeta] = [
     DCTERMS,
@@ -76,9 +77,9 @@ def used_iris(dataset: Dataset, shapes: rdflib.Graph, base: str) -> dict[str, st
             elif hasattr(term, "datatype"):
                 found[term.datatype.value] = "data (datatype)"
     for triple in shapes:
-        for term in triple:
-            if isinstance(term, rdflib.URIRef):
-                found[str(term)] = "shapes"
+        for node in triple:
+            if isinstance(node, rdflib.URIRef):
+                found[str(node)] = "shapes"
     for name, iri in iris_in_queries(base):
         found[iri] = name
     return found
@@ -117,12 +118,12 @@ def test_own_terms_are_declared_and_used(
     in_data = {
         q.predicate.value
         for q in dataset.quads
-        if q.graph_name.value != settings.graph_iri("vocabulary")
+        if value_of(q.graph_name) != settings.graph_iri("vocabulary")
     } | {
-        q.object.value
+        value_of(q.object)
         for q in dataset.quads
         if q.predicate.value == str(RDF.type)
-        and q.graph_name.value != settings.graph_iri("vocabulary")
+        and value_of(q.graph_name) != settings.graph_iri("vocabulary")
     }
     in_shapes = {str(o) for o in shapes.objects() if isinstance(o, rdflib.URIRef)}
     unused = declared - in_data - in_shapes - {i for i, w in used.items() if w.endswith(".rq")}
@@ -133,6 +134,8 @@ def test_own_terms_are_declared_and_used(
 def test_reserved_terms_explain_why(settings: Settings, term: str) -> None:
     vocabulary = rdflib.Graph().parse(ROOT / "ontology" / "ckp.ttl", publicID=settings.base_iri)
     subject = rdflib.URIRef(settings.base_iri + "def/ckp#" + term.split(":")[1])
-    notes = {n.language: str(n) for n in vocabulary.objects(subject, SKOS.editorialNote)}
+    notes = {
+        as_literal(n).language: str(n) for n in vocabulary.objects(subject, SKOS.editorialNote)
+    }
     assert set(notes) == {"pl", "en"}
     assert "empty in the archived page text" in notes["en"]

@@ -39,8 +39,8 @@ def files(settings: Settings) -> rdflib.Graph:
 
 def figure(void: rdflib.Graph, node: rdflib.term.Node, prop: URIRef) -> int:
     value = void.value(node, prop)
-    assert value is not None, (node, prop)
-    return int(value)  # type: ignore[arg-type]
+    assert isinstance(value, rdflib.Literal), (node, prop)
+    return int(value)
 
 
 def test_figures_match_an_independent_count(

@@ -16,6 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
+from ckpld.store import Term
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "virtuoso" / "virtuoso.ini"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -107,7 +109,7 @@ class Virtuoso:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def as_virtuoso_answers(term: object) -> object:
+def as_virtuoso_answers(term: Term | None) -> Term | None:
     """A term as Virtuoso answers it. Its one deviation in ckpld's tests: a boolean a query
     computes (`BIND(EXISTS {…} AS ?x)`) comes back as xsd:integer 1 or 0 (docs/stores.md, "Remote
     store")."""

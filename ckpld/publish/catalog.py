@@ -18,12 +18,12 @@ from ckpld.config import Settings
 from ckpld.publish.dumps import DATA_DUMPS, GZIP, Dump, DumpFile
 from ckpld.publish.metadata import Statistics
 from ckpld.publish.void import vocabularies
+from ckpld.rdf.namespaces import STANDARD, node, term
 from ckpld.rdf.triples import Pair, Triples, bilingual, text, typed
 from ckpld.store import Store
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
-SCHEMA = "https://schema.org/"
 
 # Licences with an entry in the EU licence table (data.europa.eu and dane.gov.pl map these).
 EU_LICENCES = {
@@ -37,32 +37,35 @@ EU_LANGUAGES = {"pl": "POL", "en": "ENG"}
 THEME = ("EDUC", "skos:Concept", "Education, culture and sport")  # culture is under EDUC
 AVAILABILITY = ("STABLE", "skos:Concept", "Stable")  # the dump URLs do not change
 # Properties whose values say when something happened: the dataset's time coverage.
-EVENT_DATES = (
-    SCHEMA + "startDate",
-    SCHEMA + "endDate",
-    "http://purl.org/dc/terms/date",
-    "http://www.w3.org/2006/time#inXSDgYear",
-    "http://www.w3.org/2006/time#inXSDgYearMonth",
-    "http://www.w3.org/2006/time#inXSDDate",
-    "http://www.w3.org/2006/time#inXSDDateTime",
+EVENT_DATES = tuple(
+    term(name)
+    for name in (
+        "schema:startDate",
+        "schema:endDate",
+        "dct:date",
+        "time:inXSDgYear",
+        "time:inXSDgYearMonth",
+        "time:inXSDDate",
+        "time:inXSDDateTime",
+    )
 )
 # Titles of standards the dataset conforms to, by namespace or IRI.
 STANDARD_TITLES = {
-    "https://schema.org/": "Schema.org",
-    "http://www.w3.org/ns/org#": "The Organization Ontology (W3C)",
-    "http://www.w3.org/2006/time#": "Time Ontology in OWL (W3C)",
-    "http://www.w3.org/ns/prov#": "PROV-O: The PROV Ontology (W3C)",
-    "http://purl.org/dc/terms/": "DCMI Metadata Terms",
-    "http://www.w3.org/2004/02/skos/core#": "SKOS Simple Knowledge Organization System (W3C)",
-    "http://www.w3.org/ns/oa#": "Web Annotation Vocabulary (W3C)",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "RDF 1.1 (W3C)",
-    "http://www.w3.org/2000/01/rdf-schema#": "RDF Schema 1.1 (W3C)",
-    "http://www.w3.org/2002/07/owl#": "OWL 2 Web Ontology Language (W3C)",
-    "http://xmlns.com/foaf/0.1/": "FOAF Vocabulary",
-    "http://rdfs.org/ns/void#": "VoID Vocabulary of Interlinked Datasets",
-    "http://www.w3.org/ns/sparql-service-description#": "SPARQL 1.1 Service Description",
-    "http://purl.org/vocab/vann/": "VANN: a vocabulary for annotating vocabulary descriptions",
-    "http://www.w3.org/ns/shacl#": "SHACL Shapes Constraint Language (W3C)",
+    STANDARD["schema"]: "Schema.org",
+    STANDARD["org"]: "The Organization Ontology (W3C)",
+    STANDARD["time"]: "Time Ontology in OWL (W3C)",
+    STANDARD["prov"]: "PROV-O: The PROV Ontology (W3C)",
+    STANDARD["dct"]: "DCMI Metadata Terms",
+    STANDARD["skos"]: "SKOS Simple Knowledge Organization System (W3C)",
+    STANDARD["oa"]: "Web Annotation Vocabulary (W3C)",
+    STANDARD["rdf"]: "RDF 1.1 (W3C)",
+    STANDARD["rdfs"]: "RDF Schema 1.1 (W3C)",
+    STANDARD["owl"]: "OWL 2 Web Ontology Language (W3C)",
+    STANDARD["foaf"]: "FOAF Vocabulary",
+    STANDARD["void"]: "VoID Vocabulary of Interlinked Datasets",
+    STANDARD["sd"]: "SPARQL 1.1 Service Description",
+    STANDARD["vann"]: "VANN: a vocabulary for annotating vocabulary descriptions",
+    STANDARD["sh"]: "SHACL Shapes Constraint Language (W3C)",
 }
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 COOL_URIS = "https://www.w3.org/TR/cooluris/"  # thing IRIs answer 303 See Other to documents
@@ -164,7 +167,7 @@ def _keywords(settings: Settings) -> list[Pair]:
 
 def _names(store: Store, publisher: str) -> dict[str, str]:
     """The publisher's names in the data, by language."""
-    answer = store.query(f"SELECT ?name WHERE {{ <{publisher}> <{SCHEMA}name> ?name }}")
+    answer = store.query(f"SELECT ?name WHERE {{ <{publisher}> {node('schema:name')} ?name }}")
     found: dict[str, str] = {}
     for (name,) in answer.rows:
         if isinstance(name, ox.Literal) and name.language:
@@ -223,8 +226,8 @@ def _languages(out: Triples, store: Store) -> list[ox.NamedNode]:
 def _spatial(out: Triples, store: Store) -> list[ox.NamedNode]:
     """The countries of the data: their EU country-table IRI where the data links one."""
     answer = store.query(
-        f"SELECT ?country (SAMPLE(?eu) AS ?code) WHERE {{ ?country a <{SCHEMA}Country> "
-        "OPTIONAL { ?country <http://www.w3.org/2004/02/skos/core#exactMatch> ?eu "
+        f"SELECT ?country (SAMPLE(?eu) AS ?code) WHERE {{ ?country a {node('schema:Country')} "
+        f"OPTIONAL {{ ?country {node('skos:exactMatch')} ?eu "
         f'FILTER(STRSTARTS(STR(?eu), "{EU}country/")) }} }} GROUP BY ?country ORDER BY ?country'
     )
     places = []
@@ -263,13 +266,14 @@ def _provenance(out: Triples, settings: Settings, store: Store) -> ox.NamedNode:
     pages = [
         row[0].value
         for row in store.query(
-            f"SELECT DISTINCT ?url WHERE {{ ?page a <{SCHEMA}WebPage> ; <{SCHEMA}url> ?url }} "
+            f"SELECT DISTINCT ?url WHERE {{ ?page a {node('schema:WebPage')} ; "
+            f"{node('schema:url')} ?url }} "
             "ORDER BY ?url"
         ).rows
         if isinstance(row[0], ox.NamedNode)
     ]
     listed = ", ".join(pages)
-    node = out.add(
+    statement = out.add(
         settings.dataset_iri + "#provenance",
         ("rdf:type", "dct:ProvenanceStatement"),
         (
@@ -291,8 +295,8 @@ def _provenance(out: Triples, settings: Settings, store: Store) -> ox.NamedNode:
         ),
     )
     for page in pages:
-        out.add(node, ("rdfs:seeAlso", _document(out, page)))
-    return node
+        out.add(statement, ("rdfs:seeAlso", _document(out, page)))
+    return statement
 
 
 def _standards(out: Triples, settings: Settings, stats: Statistics) -> list[ox.NamedNode]:

@@ -11,13 +11,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ckpld.config import Settings
+from ckpld.rdf.namespaces import term
 from ckpld.store import Store
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_DCT = "http://purl.org/dc/terms/"
-_VOID = "http://rdfs.org/ns/void#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass(frozen=True)
@@ -224,10 +219,7 @@ def _iri(term: object) -> str:
 
 
 def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
-
-
-_SD = "http://www.w3.org/ns/sparql-service-description#"
+    return ox.Literal(str(value), datatype=ox.NamedNode(term("xsd:integer")))
 
 
 def service_description(
@@ -245,36 +237,38 @@ def service_description(
     service, dataset = ox.NamedNode(anchor + "service"), ox.NamedNode(anchor + "dataset")
     default = ox.NamedNode(anchor + "default-graph")
     triples = [
-        (service, _RDF + "type", ox.NamedNode(_SD + "Service")),
-        (service, _DCT + "title", ox.Literal(f"SPARQL: {settings.title_pl}", language="pl")),
-        (service, _DCT + "title", ox.Literal(f"SPARQL: {settings.title_en}", language="en")),
-        (service, _SD + "supportedLanguage", ox.NamedNode(_SD + "SPARQL11Query")),
-        (service, _SD + "feature", ox.NamedNode(_SD + "UnionDefaultGraph")),
+        (service, term("rdf:type"), ox.NamedNode(term("sd:Service"))),
+        (service, term("dct:title"), ox.Literal(f"SPARQL: {settings.title_pl}", language="pl")),
+        (service, term("dct:title"), ox.Literal(f"SPARQL: {settings.title_en}", language="en")),
+        (service, term("sd:supportedLanguage"), ox.NamedNode(term("sd:SPARQL11Query"))),
+        (service, term("sd:feature"), ox.NamedNode(term("sd:UnionDefaultGraph"))),
         (
             service,
-            _SD + "defaultEntailmentRegime",
+            term("sd:defaultEntailmentRegime"),
             ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
         ),
-        (service, _SD + "defaultDataset", dataset),
-        (service, _RDFS + "seeAlso", ox.NamedNode(settings.base_iri + ".well-known/void")),
-        (service, _RDFS + "seeAlso", ox.NamedNode(settings.base_iri + "catalog")),
-        (dataset, _RDF + "type", ox.NamedNode(_SD + "Dataset")),
-        (dataset, _SD + "defaultGraph", default),
-        (default, _RDF + "type", ox.NamedNode(_SD + "Graph")),
-        (default, _VOID + "triples", integer(stats.triples)),
+        (service, term("sd:defaultDataset"), dataset),
+        (service, term("rdfs:seeAlso"), ox.NamedNode(settings.base_iri + ".well-known/void")),
+        (service, term("rdfs:seeAlso"), ox.NamedNode(settings.base_iri + "catalog")),
+        (dataset, term("rdf:type"), ox.NamedNode(term("sd:Dataset"))),
+        (dataset, term("sd:defaultGraph"), default),
+        (default, term("rdf:type"), ox.NamedNode(term("sd:Graph"))),
+        (default, term("void:triples"), integer(stats.triples)),
     ]
     if settings.service_allowlist:
-        triples.append((service, _SD + "feature", ox.NamedNode(_SD + "BasicFederatedQuery")))
-    triples += [(service, _SD + "endpoint", ox.NamedNode(url)) for url in dict.fromkeys(endpoints)]
-    triples += [(service, _SD + "resultFormat", ox.NamedNode(f)) for f in result_formats]
+        triples.append((service, term("sd:feature"), ox.NamedNode(term("sd:BasicFederatedQuery"))))
+    triples += [
+        (service, term("sd:endpoint"), ox.NamedNode(url)) for url in dict.fromkeys(endpoints)
+    ]
+    triples += [(service, term("sd:resultFormat"), ox.NamedNode(f)) for f in result_formats]
     for graph, count in stats.graphs.items():
         name = ox.NamedNode(anchor + "graph-" + graph.rsplit("/", 1)[-1])
         triples += [
-            (dataset, _SD + "namedGraph", name),
-            (name, _RDF + "type", ox.NamedNode(_SD + "NamedGraph")),
-            (name, _SD + "name", ox.NamedNode(graph)),
-            (name, _SD + "graph", ox.NamedNode(graph)),
-            (ox.NamedNode(graph), _RDF + "type", ox.NamedNode(_SD + "Graph")),
-            (ox.NamedNode(graph), _VOID + "triples", integer(count)),
+            (dataset, term("sd:namedGraph"), name),
+            (name, term("rdf:type"), ox.NamedNode(term("sd:NamedGraph"))),
+            (name, term("sd:name"), ox.NamedNode(graph)),
+            (name, term("sd:graph"), ox.NamedNode(graph)),
+            (ox.NamedNode(graph), term("rdf:type"), ox.NamedNode(term("sd:Graph"))),
+            (ox.NamedNode(graph), term("void:triples"), integer(count)),
         ]
     return [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples]  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from ckpld.config import Settings
 from ckpld.errors import UpstreamError
 from ckpld.publish.dumps import DATA_DUMPS
 from ckpld.publish.metadata import Facts, Statistics, integer
-from ckpld.rdf.namespaces import compact, prefixes
+from ckpld.rdf.namespaces import compact, node, prefixes
 from ckpld.rdf.triples import Triples, bilingual, typed
 from ckpld.store import Store
 
@@ -27,9 +27,6 @@ GRAPH_TITLES = {
 }
 METADATA = "metadata"  # the named graph of the VoID description
 CATALOG = "catalog"  # the named graph of the DCAT catalogue
-_OWL = "http://www.w3.org/2002/07/owl#"
-_DCT = "http://purl.org/dc/terms/"
-_VOID = "http://rdfs.org/ns/void#"
 
 
 def dump_urls(settings: Settings) -> list[str]:
@@ -152,9 +149,10 @@ def read_void(store: Store, settings: Settings) -> Described:
     dataset = ox.NamedNode(settings.dataset_iri)
     head = store.query(
         f"SELECT ?version ?modified ?triples ?subjects ?objects ?entities WHERE {{ GRAPH {meta} "
-        f"{{ {dataset} <{_OWL}versionInfo> ?version ; <{_DCT}modified> ?modified ; "
-        f"<{_VOID}triples> ?triples ; <{_VOID}distinctSubjects> ?subjects ; "
-        f"<{_VOID}distinctObjects> ?objects ; <{_VOID}entities> ?entities }} }} LIMIT 1"
+        f"{{ {dataset} {node('owl:versionInfo')} ?version ; {node('dct:modified')} ?modified ; "
+        f"{node('void:triples')} ?triples ; {node('void:distinctSubjects')} ?subjects ; "
+        f"{node('void:distinctObjects')} ?objects ; {node('void:entities')} ?entities }} }} "
+        "LIMIT 1"
     )
     if not head.rows:
         raise UpstreamError(
@@ -162,12 +160,18 @@ def read_void(store: Store, settings: Settings) -> Described:
             f"{meta.value}); load it with `ckpld load --into URL`"
         )
     version, modified, *figures = head.rows[0]
-    v = _VOID
+    v = {
+        name: node("void:" + name)
+        for name in (
+            *("subset", "triples", "classPartition", "class", "entities"),
+            *("propertyPartition", "property"),
+        )
+    }
     pairs = {
-        "graphs": f"{dataset} <{v}subset> ?x . ?x <{v}triples> ?n",
-        "classes": f"{dataset} <{v}classPartition> ?p . ?p <{v}class> ?x ; <{v}entities> ?n",
-        "properties": f"{dataset} <{v}propertyPartition> ?p . "
-        f"?p <{v}property> ?x ; <{v}triples> ?n",
+        "graphs": f"{dataset} {v['subset']} ?x . ?x {v['triples']} ?n",
+        "classes": f"{dataset} {v['classPartition']} ?p . ?p {v['class']} ?x ; {v['entities']} ?n",
+        "properties": f"{dataset} {v['propertyPartition']} ?p . "
+        f"?p {v['property']} ?x ; {v['triples']} ?n",
     }
     found: dict[str, dict[str, int]] = {}
     for name, pattern in pairs.items():

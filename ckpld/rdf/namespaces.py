@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SH,
+    SKOS,
+    TIME,
+    VANN,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+
 STANDARD: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -33,6 +52,71 @@ STANDARD: dict[str, str] = {
     "eutheme": "http://publications.europa.eu/resource/authority/data-theme/",
     "iana": "https://www.iana.org/assignments/media-types/",
 }
+
+# Vocabularies whose terms are known: a prefixed name outside them is a mistake, caught by `term`.
+# The term lists are rdflib's; the SPARQL Service Description's are written out here (its terms
+# as the W3C recommendation lists them), and DCAT 3's `dcat:version` is added to rdflib's DCAT 2.
+_RDFLIB_TERMS: dict[str, type[DefinedNamespace]] = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "sh": SH,
+    "dct": DCTERMS,
+    "skos": SKOS,
+    "foaf": FOAF,
+    "schema": SDO,
+    "org": ORG,
+    "time": TIME,
+    "prov": PROV,
+    "vann": VANN,
+    "void": VOID,
+    "dcat": DCAT,
+}
+_MORE_TERMS: dict[str, frozenset[str]] = {
+    "dcat": frozenset({"version"}),
+    "sd": frozenset(
+        """Service Feature Language Function Aggregate EntailmentRegime EntailmentProfile
+        GraphCollection Dataset Graph NamedGraph endpoint feature defaultEntailmentRegime
+        entailmentRegime defaultSupportedEntailmentProfile supportedEntailmentProfile
+        extensionFunction extensionAggregate languageExtension supportedLanguage propertyFeature
+        defaultDataset availableGraphs resultFormat inputFormat defaultGraph namedGraph name graph
+        SPARQL10Query SPARQL11Query SPARQL11Update DereferencesURIs UnionDefaultGraph
+        RequiresDataset EmptyGraphs BasicFederatedQuery""".split()
+    ),
+}
+KNOWN_TERMS: dict[str, frozenset[str]] = {
+    prefix: frozenset(
+        {
+            *getattr(namespace, "__annotations__", {}),
+            *getattr(namespace, "_extras", ()),
+            *_MORE_TERMS.get(prefix, ()),
+        }
+    )
+    for prefix, namespace in _RDFLIB_TERMS.items()
+} | {"sd": _MORE_TERMS["sd"]}
+
+
+def term(name: str) -> str:
+    """The IRI of a standard prefixed name (`dct:title`).
+
+    Raises:
+        ValueError: the prefix is not a standard one, or its vocabulary has no such term.
+    """
+    prefix, colon, local = name.partition(":")
+    if not colon or prefix not in STANDARD:
+        raise ValueError(f"{name!r} is not a prefixed name of a standard vocabulary")
+    known = KNOWN_TERMS.get(prefix)
+    if known is not None and local not in known:
+        raise ValueError(f"{name!r}: the vocabulary {STANDARD[prefix]} has no term {local!r}")
+    return STANDARD[prefix] + local
+
+
+def node(name: str) -> str:
+    """A standard prefixed name as SPARQL and Turtle write an IRI (`<http://…>`), checked by
+    `term`."""
+    return f"<{term(name)}>"
+
 
 # ckpld's own namespaces, relative to the base IRI (the same prefixes as in data/ and ontology/).
 LOCAL: dict[str, str] = {

@@ -6,17 +6,21 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from ckpld.rdf.namespaces import STANDARD
+from ckpld.rdf.namespaces import STANDARD, term
 
 Value = ox.NamedNode | ox.Literal | str | None
 Pair = tuple[str, Value]  # (predicate, object) as `Triples.add` takes them
 
 
 def iri(name: str) -> ox.NamedNode:
-    """A node from a standard prefixed name (`dct:title`) or a full IRI."""
+    """A node from a standard prefixed name (`dct:title`, checked: see `term`) or a full IRI.
+
+    Raises:
+        ValueError: a prefixed name that is not a term of its vocabulary.
+    """
     prefix, colon, local = name.partition(":")
     if colon and prefix in STANDARD and not local.startswith("//"):
-        return ox.NamedNode(STANDARD[prefix] + local)
+        return ox.NamedNode(term(name))
     return ox.NamedNode(name)
 
 

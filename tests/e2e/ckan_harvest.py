@@ -33,7 +33,9 @@ def _datasets(text: str, rdf_format: str | None) -> tuple[list[dict[str, object]
 
 def _summary(dataset: dict[str, object]) -> dict[str, object]:
     resources = dataset.get("resources") or []
-    assert isinstance(resources, list)
+    tags = dataset.get("tags") or []
+    extras = dataset.get("extras") or []
+    assert isinstance(resources, list) and isinstance(tags, list) and isinstance(extras, list)
     return {
         "title": dataset.get("title"),
         "name": dataset.get("name"),
@@ -41,8 +43,8 @@ def _summary(dataset: dict[str, object]) -> dict[str, object]:
         "identifier": dataset.get("identifier"),
         "uri": dataset.get("uri"),
         "version": dataset.get("version"),
-        "tags": sorted(t["name"] for t in dataset.get("tags") or []),  # type: ignore[attr-defined]
-        "extras": {e["key"]: e["value"] for e in dataset.get("extras") or []},  # type: ignore[attr-defined]
+        "tags": sorted(t["name"] for t in tags),
+        "extras": {e["key"]: e["value"] for e in extras},
         "temporal_start": dataset.get("temporal_start"),
         "temporal_end": dataset.get("temporal_end"),
         "resources": [

@@ -8,8 +8,8 @@ found, and variants of it, each tried for real.
 - Every answer is bound in time and memory; bad input gets a 4xx, never a 5xx.
 
 The figures measured here (slow clients held, runaway queries absorbed, the worst health-check
-latency during each) are written to $CKPLD_ARTIFACTS/attack-figures.json; the table in docs/operations.md
-"Under attack" quotes them.
+latency during each) are written to $CKPLD_ARTIFACTS/attack-figures.json; the table in
+docs/operations.md "Under attack" quotes them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -325,8 +326,12 @@ def test_an_answer_that_is_slow_to_write_is_bound_by_the_deadline(server: LiveSe
     workers = gunicorn_workers(server.process.pid)
     for accept in ("text/turtle", "application/ld+json", "application/rdf+xml"):
         response, took = _timed(
-            lambda a=accept: requests.get(
-                server.url + "/sparql", params={"query": query}, headers={"Accept": a}, timeout=60
+            partial(
+                requests.get,
+                server.url + "/sparql",
+                params={"query": query},
+                headers={"Accept": accept},
+                timeout=60,
             )
         )
         assert response.status_code in (200, 503), (accept, response.text[:200])

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -51,7 +52,7 @@ def things(settings: Settings, dataset: Dataset) -> list[str]:
     )
 
 
-def union(body: bytes, fmt: str, context: dict) -> rdflib.Graph:
+def union(body: bytes, fmt: str, context: dict[str, Any]) -> rdflib.Graph:
     if fmt == "jsonld":  # parse with the published context inline: never fetch a remote one
         document = json.loads(body)
         document["@context"] = context

@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 
 from tests.conftest import shared_path
 from tests.e2e.conftest import LiveServer, serving
+from tests.terms import as_literal
 
 pytestmark = pytest.mark.e2e
 
@@ -82,13 +83,17 @@ def read_manifest(path: Path) -> list[ProtocolTest]:
     graph = rdflib.Graph().parse(path, format="turtle")
     manifest = next(graph.subjects(rdflib.RDF.type, MF.Manifest))
     tests = []
-    for entry in Collection(graph, graph.value(manifest, MF.entries)):
+    entries = graph.value(manifest, MF.entries)
+    assert entries is not None, manifest
+    for entry in Collection(graph, entries):
         test = ProtocolTest(str(entry).rsplit("#", 1)[-1], str(graph.value(entry, MF.name)))
         for data in graph.objects(entry, UT.graphData):
             local = Path(str(graph.value(data, UT.graph)).replace("file://", ""))
             test.graphs[str(graph.value(data, rdflib.RDFS.label))] = path.parent / local.name
         action = graph.value(entry, MF.action)
-        for request in Collection(graph, graph.value(action, HT.requests)):
+        listed = graph.value(action, HT.requests)
+        assert listed is not None, entry
+        for request in Collection(graph, listed):
             test.steps.append(_step(graph, request))
         tests.append(test)
     return tests
@@ -115,7 +120,7 @@ def _step(graph: rdflib.Graph, request: rdflib.term.Node) -> Step:
         body,
         statuses,
         str(expected_format) if expected_format else None,
-        bool(boolean.toPython()) if boolean is not None else None,
+        bool(as_literal(boolean).toPython()) if boolean is not None else None,
     )
 
 

@@ -9,7 +9,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,10 +37,10 @@ def version(server: LiveServer) -> str:
     return str(requests.get(server.url + "/healthz", timeout=10).json()["version"])
 
 
-def wait_for(condition: object, timeout: float = 90) -> bool:
+def wait_for(condition: Callable[[], object], timeout: float = 90) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return True
         time.sleep(0.3)
     return False

@@ -23,6 +23,7 @@ Nothing is excluded. Some operations can only be fuzzed shallowly, and say so he
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
@@ -32,6 +33,9 @@ from schemathesis import checks
 from ckpld.web.openapi import description
 from tests.e2e import schemathesis_hooks  # noqa: F401  (application/sparql-query bodies)
 from tests.e2e.conftest import LiveServer, serving
+
+if TYPE_CHECKING:  # an alias schemathesis defines for type checkers only
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +88,7 @@ def test_the_server_serves_the_description_fuzzed(server: LiveServer) -> None:
 
 @schema.parametrize()
 def test_operation_conforms(
-    case: schemathesis.Case, server: LiveServer, session: requests.Session
+    case: OpenApiCase, server: LiveServer, session: requests.Session
 ) -> None:
     case.call_and_validate(
         base_url=server.url, session=session, checks=CHECKS, allow_redirects=False

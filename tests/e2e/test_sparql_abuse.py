@@ -250,7 +250,13 @@ CASES = [
     ),
     Case("select-32-mib-literal-csv", doubled(24, "?v{n}"), CSV, ("refused",)),
 ]
-DESTRUCTIVE = ("groups-5000", "negations-20000", "doubled-33", "cartesian-sorted", "long-name-runs")
+DESTRUCTIVE: tuple[str, ...] = (
+    "groups-5000",
+    "negations-20000",
+    "doubled-33",
+    "cartesian-sorted",
+    "long-name-runs",
+)
 DESTRUCTIVE += ("count-everything", "construct-4-mib-literal", "doubled-26-answered")
 
 
