@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 import tomllib
@@ -302,12 +303,19 @@ class Settings:
         converted: dict[str, Any] = {}
         for name, value in values.items():
             converted[name] = _convert(name, known[name].type, value)
+        if "data_dir" in converted and "source_dir" not in converted:  # the pages beside the data
+            converted["source_dir"] = Path(converted["data_dir"]) / "source"
         settings = cls(**converted)
         paths: dict[str, Any] = {
             f.name: _resolve(root, getattr(settings, f.name))
             for f in fields(cls)
             if isinstance(getattr(settings, f.name), Path)
         }
+        # Outside a checkout (ckpld installed from its wheel), what the wheel carries stands in
+        # for the folders of the repository that are not there; a setting given is kept as is.
+        for name, inside in PACKAGED.items():
+            if name not in values and not paths[name].exists() and (RESOURCES / inside).exists():
+                paths[name] = RESOURCES / inside
         return replace(settings, **paths)
 
     def graph_iri(self, name: str) -> str:
@@ -420,6 +428,16 @@ _BOOLEANS = {
 def _check_range(name: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
         raise ConfigError(f"setting {name} must be between {low} and {high}, got {value}")
+
+
+# Settings whose default folder the wheel carries, and where in ckpld/resources/.
+PACKAGED = {
+    "ontology_dir": "ontology",
+    "shapes": "ontology/shapes.ttl",
+    "queries_dir": "queries",
+    "assets_dir": "assets",
+}
+RESOURCES = Path(str(importlib.resources.files("ckpld"))) / "resources"
 
 
 def _resolve(root: Path, path: Path) -> Path:

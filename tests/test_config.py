@@ -8,6 +8,7 @@ import pytest
 
 from ckpld.config import Settings, help_table
 from ckpld.errors import ConfigError
+from tests.conftest import ROOT
 
 
 def test_defaults_resolve_paths_against_the_working_folder(
@@ -113,3 +114,30 @@ def test_every_setting_is_documented() -> None:
         assert help_text
         assert f"`{name}`" in readme, f"setting {name} missing from docs/operations.md"
         assert f"CKPLD_{name.upper()}" in readme
+
+
+def test_the_archived_pages_are_looked_for_beside_the_data(tmp_path: Path) -> None:
+    beside = Settings.from_mapping({"data_dir": "/srv/ckp/data"}, tmp_path)
+    assert beside.source_dir == Path("/srv/ckp/data/source")
+    chosen = Settings.from_mapping({"data_dir": "d", "source_dir": "pages"}, tmp_path)
+    assert chosen.source_dir == tmp_path / "pages"
+    assert Settings.from_mapping({}, tmp_path).source_dir == tmp_path / "data" / "source"
+
+
+def test_a_checkout_reads_its_own_folders_and_an_installation_the_wheels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ckpld import config
+
+    carried = tmp_path / "resources"  # as the wheel lays out ckpld/resources/
+    for inside in config.PACKAGED.values():
+        (carried / inside).parent.mkdir(parents=True, exist_ok=True)
+        (carried / inside).mkdir(exist_ok=True) if "." not in inside else (carried / inside).touch()
+    monkeypatch.setattr(config, "RESOURCES", carried)
+    here = Settings.from_mapping({}, ROOT)
+    assert here.ontology_dir == ROOT / "ontology" and here.queries_dir == ROOT / "queries"
+    elsewhere = Settings.from_mapping({}, tmp_path / "work")  # no such folders there
+    for name, inside in config.PACKAGED.items():
+        assert getattr(elsewhere, name) == carried / inside, name
+    given = Settings.from_mapping({"queries_dir": "mine"}, tmp_path / "work")
+    assert given.queries_dir == tmp_path / "work" / "mine"  # a setting given is kept as it is

@@ -139,3 +139,12 @@ def test_triples_union_keeps_each_triple_once(settings: Settings) -> None:
     triples = dataset.triples()
     assert len(triples) == len(set(triples))
     assert all(isinstance(t, ox.Triple) for t in triples)
+
+
+def test_a_missing_data_folder_names_its_setting(tmp_path: Path) -> None:
+    settings = Settings.from_mapping({}, tmp_path)  # nothing here: no data/
+    with pytest.raises(SourceError, match="setting data_dir") as caught:
+        data_files(settings)
+    assert "CKPLD_DATA_DIR" in caught.value.detail
+    with pytest.raises(SourceError, match=r"no such file or folder$"):  # a path given by hand
+        data_files(settings, [tmp_path / "nothing.ttl"])

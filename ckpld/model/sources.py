@@ -72,8 +72,13 @@ def data_files(settings: Settings, paths: Sequence[Path] = ()) -> list[SourceFil
             if _format(path) is None:
                 raise SourceError(f"{path}: not an RDF file ckpld can read (unknown suffix)")
             found.append(path)
-        else:
+        elif paths:
             raise SourceError(f"{path}: no such file or folder")
+        else:
+            raise SourceError(
+                f"{path}: no such folder (setting data_dir: where the data files are; "
+                "CKPLD_DATA_DIR, or data_dir in ckpld.toml)"
+            )
     return [_source(settings, p, p.stem) for p in found]
 
 

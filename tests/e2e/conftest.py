@@ -38,12 +38,14 @@ class LiveServer:
         env: dict[str, str] | None = None,
         dumps: Path | None = None,
         own_base: bool = False,
+        python: str = sys.executable,
     ) -> None:
         """`own_base`: the server's base IRI is its own address, as when deployed (by default
-        it is the shipped one, https://dane.ckpodgorza.pl/, served here from 127.0.0.1)."""
+        it is the shipped one, https://dane.ckpodgorza.pl/, served here from 127.0.0.1);
+        `python`: the interpreter whose ckpld serves (another installation's)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "ckpld", "serve", "--port", str(self.port), *args]
+        command = [python, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
         self.mode = "memory"  # or "disk", or "remote": in front of Virtuoso
         self.own_dumps = dumps is None  # each server its own dumps folder, unless given one
