@@ -13,12 +13,17 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 import rdflib
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from ckpld.config import Settings
 from ckpld.rdf.formats import RDF_FORMATS, Format
+from ckpld.store import local, query_text
+from ckpld.store.local import LocalStore
+from ckpld.web import protocol
 from ckpld.web.app import create_app
+from ckpld.web.views import sparql as sparql_view
 from tests.conftest import ROOT
 from tests.terms import as_literal, value_of
 
@@ -428,3 +433,51 @@ def test_result_pages_vary_with_the_language_and_data_answers_do_not(client: Fla
     assert "Accept-Language" in recipe.headers["Vary"]
     data = client.get("/sparql", query_string=query, headers={"Accept": "text/csv"})
     assert data.headers["Vary"] == "Accept"
+
+
+def test_a_query_is_read_once_and_its_parameters_parsed_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pub = app.extensions["ckpld"]
+    readings: list[object] = []
+    real_query = pub.store.query
+
+    def spy(sparql: str, **kwargs: Any) -> Any:
+        readings.append(kwargs.get("reading"))
+        return real_query(sparql, **kwargs)
+
+    reads: list[str] = []
+    real_read = query_text.read
+    parses: list[bytes] = []
+    real_params = protocol.url_params
+
+    def counting_read(text: str, base: str) -> Any:
+        reads.append(text)
+        return real_read(text, base)
+
+    def counting_params(query_string: bytes) -> Any:
+        parses.append(query_string)
+        return real_params(query_string)
+
+    monkeypatch.setattr(pub.store, "query", spy)
+    monkeypatch.setattr(sparql_view, "read", counting_read)
+    monkeypatch.setattr(protocol, "url_params", counting_params)
+    monkeypatch.setattr(sparql_view, "url_params", counting_params)
+    text = "SELECT * WHERE { ?s ?p ?o } LIMIT 2 # read once"
+    answer = app.test_client().get("/sparql", query_string={"query": text, "format": "json"})
+    assert answer.status_code == 200
+    assert reads == [text] and len(parses) == 1
+    (reading,) = readings
+    assert getattr(reading, "form", None) == "SELECT"  # handed to the store, not read again
+
+
+def test_a_store_given_the_reading_does_not_read_again(
+    store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading = query_text.read("ASK { ?s ?p ?o }", "http://x/")
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(local, "read", refuse)
+    assert store.query("ASK { ?s ?p ?o }", reading=reading).boolean is True

@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 import pyoxigraph as ox
 
 from ckpld.errors import QueryMemoryError
+from ckpld.store.query_text import QueryText
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -88,6 +89,7 @@ class Store(Protocol):
         timeout: float | None = None,
         limit: int | None = None,
         write: Write | None = None,
+        reading: QueryText | None = None,
     ) -> QueryResult:
         """Run a read-only SPARQL query.
 
@@ -100,6 +102,8 @@ class Store(Protocol):
             limit: Most rows or triples to return; more sets `truncated`.
             write: Writes the answer's body where the query ran, under the same deadline (a
                 picklable callable, such as `ckpld.store.writing.Writer`).
+            reading: `ckpld.store.query_text.read(sparql, base IRI)`, when the caller has it
+                already (the text is then not read again).
 
         Raises:
             BadQueryError: the query does not parse or cannot be run.

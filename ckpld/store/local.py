@@ -11,9 +11,9 @@ from ckpld.errors import BadQueryError
 from ckpld.model.sources import SourceFile, load_into
 from ckpld.store import QueryResult, Write, written
 from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
-from ckpld.store.query_text import read
+from ckpld.store.query_text import QueryText, read
 
-Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None]
+Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None, QueryText | None]
 
 
 class LocalStore:
@@ -53,12 +53,22 @@ class LocalStore:
         timeout: float | None = None,
         limit: int | None = None,
         write: Write | None = None,
+        reading: QueryText | None = None,
     ) -> QueryResult:
         """Run a read-only query; see `ckpld.store.Store.query`."""
-        request: Request = (sparql, tuple(default_graphs), tuple(named_graphs), limit, write)
+        request: Request = (
+            sparql,
+            tuple(default_graphs),
+            tuple(named_graphs),
+            limit,
+            write,
+            reading,
+        )
         if timeout is None:
             return self._execute(request)
-        services = read(sparql, self._base_iri).services if self._runner.supervised else ()
+        if self._runner.supervised:
+            reading = reading or read(sparql, self._base_iri)
+        services = reading.services if reading is not None else ()
         result: QueryResult = self._runner.run(request, timeout, services)
         return result
 
@@ -73,10 +83,10 @@ class LocalStore:
         self._runner.close()
 
     def _execute(self, request: Request) -> QueryResult:
-        sparql, default_graphs, named_graphs, limit, write = request
+        sparql, default_graphs, named_graphs, limit, write, reading = request
         # The default graph is the union of all graphs, unless the protocol's parameters or the
         # query's FROM / FROM NAMED name a dataset: then exactly that one.
-        reading = read(sparql, self._base_iri)
+        reading = reading or read(sparql, self._base_iri)
         named_dataset = bool(default_graphs or named_graphs) or reading.dataset
         try:
             answer = self._store.query(

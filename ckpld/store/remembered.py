@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ckpld.store import QueryResult, Store, Write
 from ckpld.store.local import query_result
+from ckpld.store.query_text import QueryText
 from ckpld.store.results import results_json
 
 
@@ -39,6 +40,7 @@ class Remembered:
         timeout: float | None = None,
         limit: int | None = None,
         write: Write | None = None,
+        reading: QueryText | None = None,
     ) -> QueryResult:
         """See `ckpld.store.Store.query`; kept when an internal SELECT (no timeout, dataset,
         limit or writer)."""
@@ -47,6 +49,7 @@ class Remembered:
                 sparql,
                 default_graphs=default_graphs,
                 named_graphs=named_graphs,
+                reading=reading,
                 timeout=timeout,
                 limit=limit,
                 write=write,

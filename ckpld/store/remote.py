@@ -83,6 +83,7 @@ class RemoteStore:
         timeout: float | None = None,
         limit: int | None = None,
         write: Write | None = None,
+        reading: QueryText | None = None,
     ) -> QueryResult:
         """Run a read-only query; see `ckpld.store.Store.query`.
 
@@ -92,7 +93,8 @@ class RemoteStore:
                 working on it: set its own execution limit too).
             UpstreamError: the endpoint cannot be reached or failed.
         """
-        body, graph_form = self._fetch(sparql, default_graphs, named_graphs, timeout)
+        reading = reading or read(sparql, self._base_iri)
+        body, graph_form = self._fetch(sparql, reading, default_graphs, named_graphs, timeout)
         request: _Request = (body, graph_form, limit, write)
         if timeout is None:
             return _answer(request)
@@ -102,12 +104,12 @@ class RemoteStore:
     def _fetch(
         self,
         sparql: str,
+        reading: QueryText,
         default_graphs: Sequence[str],
         named_graphs: Sequence[str],
         timeout: float | None,
     ) -> tuple[bytes, bool]:
         """The store's answer (N-Triples or SPARQL results JSON), and whether it is a graph."""
-        reading = read(sparql, self._base_iri)
         if not reading.services:  # (an empty store would still call a SERVICE)
             try:
                 self._syntax.query(sparql, base_iri=self._base_iri)

@@ -8,7 +8,7 @@ dataset. Anything else is refused with a 4xx that says why; this endpoint takes 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.http import parse_options_header
@@ -27,11 +27,13 @@ UPDATE = "application/sparql-update"
 
 @dataclass(frozen=True)
 class SparqlRequest:
-    """A query request: the query (None for a bare GET) and the dataset it names."""
+    """A query request: the query (None for a bare GET), the dataset it names, and the URL's
+    parameters as read once (None when the query did not come from the URL: a cookbook page)."""
 
     query: str | None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    url_params: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
 
 
 def parse_request(
@@ -56,9 +58,10 @@ def parse_request(
         UnsupportedMediaTypeError: a POST body in another media type or character set.
         PayloadTooLargeError: a query longer than `max_length`.
     """
-    params = url_params(query_string)
+    in_url = url_params(query_string)
+    params = list(in_url)
     if method == "POST":
-        params += _post_params(content_type, body, params)
+        params += _post_params(content_type, body, in_url)
     if any(name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params):
         raise ForbiddenQueryError("this endpoint is read-only: SPARQL Update is not accepted")
     values = _group(params)
@@ -72,13 +75,13 @@ def parse_request(
     if not queries:
         if method == "POST" or default or named:
             raise BadQueryError("the request has no 'query' parameter")
-        return SparqlRequest(None)
+        return SparqlRequest(None, url_params=tuple(in_url))
     if len(queries[0]) > max_length:
         raise PayloadTooLargeError(
             f"the query is {len(queries[0])} characters long; this server "
             f"accepts up to {max_length}"
         )
-    return SparqlRequest(queries[0], default, named)
+    return SparqlRequest(queries[0], default, named, tuple(in_url))
 
 
 def _post_params(

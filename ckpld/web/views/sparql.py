@@ -18,7 +18,7 @@ from ckpld.publish.publication import Publication
 from ckpld.rdf.formats import HTML, RDF_FORMATS, RESULTS_FORMATS, Format
 from ckpld.store import QueryResult
 from ckpld.store.documents import render
-from ckpld.store.query_text import check, read
+from ckpld.store.query_text import QueryText, check, read
 from ckpld.store.writing import BOOLEAN_FORMATS, Writer, formats_for
 from ckpld.web.assets import YASGUI_FILES
 from ckpld.web.conneg import LANGUAGES, OVERRIDES, language, negotiate, override_of
@@ -51,7 +51,7 @@ def query() -> Response:
         pub.settings.query_max_length,
     )
     if sparql.query is None:
-        return _service(pub)
+        return _service(pub, sparql)
     return _answer(pub, sparql, "/sparql", None)
 
 
@@ -118,7 +118,7 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     reading = read(sparql.query, pub.settings.base_iri)
     check(reading, pub.settings.service_allowlist)
     offers = _offers(reading.form)
-    chosen = negotiate(request.headers.get("Accept"), offers, _override())
+    chosen = negotiate(request.headers.get("Accept"), offers, _override(sparql))
     if chosen is None:
         available = ", ".join(f.media_type for f in offers)
         raise NotAcceptableError(
@@ -127,7 +127,7 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
     lang = _lang() if chosen is HTML else ""
 
     def make() -> Representation:
-        return _represent(pub, sparql, chosen, lang, path, found)
+        return _represent(pub, sparql, reading, chosen, lang, path, found)
 
     # The answer depends only on the query and the data version: kept in memory whichever way
     # the query came (GET or POST), so a repeated query costs what a static file does.
@@ -154,7 +154,13 @@ def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | 
 
 
 def _represent(
-    pub: Publication, sparql: SparqlRequest, fmt: Format, lang: str, path: str, found: Recipe | None
+    pub: Publication,
+    sparql: SparqlRequest,
+    reading: QueryText,
+    fmt: Format,
+    lang: str,
+    path: str,
+    found: Recipe | None,
 ) -> Representation:
     assert sparql.query is not None
     settings = pub.settings
@@ -170,6 +176,7 @@ def _represent(
         timeout=settings.query_timeout,
         limit=min(settings.result_limit, HTML_ROWS) if page else settings.result_limit,
         write=writer,
+        reading=reading,  # read once, in `_answer`
     )
     if result.body is not None:
         body = result.body
@@ -195,10 +202,10 @@ def _vary(lang: str) -> tuple[str, ...]:
     return ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
 
 
-def _service(pub: Publication) -> Response:
+def _service(pub: Publication, sparql: SparqlRequest) -> Response:
     """GET without a query: the query page for people, the service description for programs."""
     offers = (*RDF_FORMATS, HTML)
-    chosen = negotiate(request.headers.get("Accept"), offers, _override())
+    chosen = negotiate(request.headers.get("Accept"), offers, _override(sparql))
     if chosen is None:
         available = ", ".join(f.media_type for f in offers)
         raise NotAcceptableError(f"the service description is available as: {available}")
@@ -320,9 +327,12 @@ def _page(pub: Publication, body: str, tag: str, policy: str | None = None) -> R
     )
 
 
-def _override() -> str | None:
+def _override(sparql: SparqlRequest) -> str | None:
     # The last of repeated values wins: SPARQLWrapper sends `format=tsv&format=text/tab-...`.
-    return override_of(None, {k: v for k, v in url_params(request.query_string) if k in OVERRIDES})
+    params = sparql.url_params
+    if params is None:  # a cookbook page: its query did not come from the URL
+        params = tuple(url_params(request.query_string))
+    return override_of(None, {k: v for k, v in params if k in OVERRIDES})
 
 
 def _lang() -> str:
