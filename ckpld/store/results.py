@@ -8,9 +8,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ckpld.errors import NotAcceptableError
-from ckpld.rdf.formats import Format
-from ckpld.rdf.namespaces import compact, used
+from ckpld.rdf.formats import Format, named
+from ckpld.rdf.namespaces import compact
 from ckpld.store import QueryResult, Term
+from ckpld.store.documents import render
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -24,8 +25,8 @@ def serialize(result: QueryResult, fmt: Format, prefixes: dict[str, str] | None 
     Raises:
         NotAcceptableError: the format cannot carry this kind of result.
     """
-    if result.kind == "graph" and fmt.rdf is not None:
-        return _rdf(result.triples, fmt.rdf, prefixes or {})
+    if result.kind == "graph" and fmt.rdf is not None:  # the same writers as documents'
+        return render(_quads(result), fmt, prefixes or {})
     if result.kind != "graph" and fmt.results is not None:
         document = json.dumps(results_json(result), ensure_ascii=False).encode()
         if fmt.results == ox.QueryResultsFormat.JSON:
@@ -71,7 +72,7 @@ def table(result: QueryResult, prefixes: dict[str, str]) -> str:
     if result.kind == "boolean":
         return "yes" if result.boolean else "no"
     if result.kind == "graph":
-        return _rdf(result.triples, ox.RdfFormat.TURTLE, prefixes).decode()
+        return render(_quads(result), named("turtle"), prefixes).decode()
     header = list(result.variables)
     cells = [[_cell(term, prefixes) for term in row] for row in result.rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(header)]
@@ -82,17 +83,8 @@ def table(result: QueryResult, prefixes: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _rdf(triples: tuple[ox.Triple, ...], fmt: ox.RdfFormat, prefixes: dict[str, str]) -> bytes:
-    """Triples in an RDF format, with only the prefixes they use."""
-    iris = [
-        term.value if isinstance(term, ox.NamedNode) else term.datatype.value
-        for triple in triples
-        for term in (triple.subject, triple.predicate, triple.object)
-        if isinstance(term, ox.NamedNode | ox.Literal)
-    ]
-    written = ox.serialize(list(triples), format=fmt, prefixes=used(iris, prefixes))
-    assert written is not None  # no output file given: pyoxigraph returns the bytes
-    return written
+def _quads(result: QueryResult) -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in result.triples]
 
 
 def _cell(term: Term | None, prefixes: dict[str, str]) -> str:

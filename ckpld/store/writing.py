@@ -52,6 +52,7 @@ class Writer:
                 raise _unwritable(result, fmt, why, ("jsonld",))
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in result.triples]
             return render(quads, fmt, self.prefixes, self.context, self.context_url)
+        # SELECT and ASK answers; also written by `ckpld query` (the same writers)
         try:
             return serialize(result, fmt, self.prefixes)
         except MemoryError as err:  # pyoxigraph's results writers take values up to 16 MiB
