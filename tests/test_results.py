@@ -9,11 +9,13 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ckpld.errors import NotAcceptableError
 from ckpld.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, by_name, named
 from ckpld.store import QueryResult
-from ckpld.store.results import serialize, table
+from ckpld.store.results import results_json, serialize, table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 AWKWARD = (
@@ -126,3 +128,50 @@ def test_table_shortens_iris_and_marks_languages() -> None:
     assert 'tab\\there, "quoted", new\\nline @pl' in lines[2]
     assert "2019-04 ^^<http://www.w3.org/2001/XMLSchema#gYearMonth>" in lines[2]
     assert lines[-1] == "(2 rows)"
+
+
+# Terms as a hostile or odd dataset holds them: markup and quote characters, line breaks, tabs,
+# backslashes, non-ASCII, numbers in and out of Turtle's short forms, triple terms.
+_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
+    max_size=12,
+) | st.sampled_from(['a "b", c', "x\ny\r\tz", "\\", "<&>'", "1", "-.5", "2e5", "true", " "])
+_IRIS = st.sampled_from(["http://e/a", "http://e/b?x=1&y='2'", "urn:x:<>".replace("<>", "q")])
+_DATATYPES = st.sampled_from(
+    ["integer", "decimal", "double", "boolean", "string", "dateTime", "gYear"]
+).map(lambda name: ox.NamedNode("http://www.w3.org/2001/XMLSchema#" + name))
+_PLAIN = (
+    _IRIS.map(ox.NamedNode)
+    | st.from_regex(r"[a-z][a-z0-9]{0,5}", fullmatch=True).map(ox.BlankNode)
+    | _TEXT.map(ox.Literal)
+    | st.builds(
+        lambda v, lang: ox.Literal(v, language=lang), _TEXT, st.sampled_from(["en", "pl", "en-GB"])
+    )
+    | st.builds(lambda v, dt: ox.Literal(v, datatype=dt), _TEXT, _DATATYPES)
+)
+_TERMS = _PLAIN | st.builds(ox.Triple, _IRIS.map(ox.NamedNode), _IRIS.map(ox.NamedNode), _PLAIN)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    width=st.integers(min_value=0, max_value=3),
+    rows=st.lists(st.lists(st.none() | _TERMS, min_size=3, max_size=3), max_size=6),
+)
+def test_xml_csv_and_tsv_are_written_as_oxigraph_writes_them(
+    width: int, rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]]
+) -> None:
+    names = ("a", "b", "c")[:width]
+    result = QueryResult(
+        "solutions", variables=names, rows=tuple(tuple(row[:width]) for row in rows)
+    )
+    document = json.dumps(results_json(result)).encode()
+    for fmt in ("xml", "csv", "tsv"):
+        parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+        assert serialize(result, named(fmt)) == parsed.serialize(format=named(fmt).results), fmt
+    for answer in (True, False):
+        boolean = QueryResult("boolean", boolean=answer)
+        for fmt in ("xml", "csv", "tsv"):
+            again = ox.parse_query_results(
+                json.dumps(results_json(boolean)).encode(), format=ox.QueryResultsFormat.JSON
+            )
+            assert serialize(boolean, named(fmt)) == again.serialize(format=named(fmt).results)

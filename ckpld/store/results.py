@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,15 +29,152 @@ def serialize(result: QueryResult, fmt: Format, prefixes: dict[str, str] | None 
     if result.kind == "graph" and fmt.rdf is not None:  # the same writers as documents'
         return render(_quads(result), fmt, prefixes or {})
     if result.kind != "graph" and fmt.results is not None:
+        if fmt.results != ox.QueryResultsFormat.JSON and not _directed(result):
+            return _WRITERS[fmt.results](result)
         document = json.dumps(results_json(result), ensure_ascii=False).encode()
         if fmt.results == ox.QueryResultsFormat.JSON:
             return document
+        # Literals with a base direction (RDF 1.2): Oxigraph's own writers, through JSON.
         parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
         written = parsed.serialize(format=fmt.results)
         assert written is not None  # no output file given: pyoxigraph returns the bytes
         return written
     wanted = "an RDF format" if result.kind == "graph" else "a SPARQL results format"
     raise NotAcceptableError(f"a {result.kind} result needs {wanted}, not {fmt.name}")
+
+
+# SPARQL results in XML, CSV and TSV, written straight from the rows in one pass (the same bytes
+# Oxigraph's writers make, as tests/test_results.py checks against them).
+_XML_HEAD = '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
+_XML_SPACE = " \t\n\r"
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_CSV_QUOTED = re.compile('[",\r\n]')
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Literals TSV writes bare, as Turtle's shorthand does, when their lexical form is Turtle's.
+_TSV_BARE = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    _XSD + "boolean": re.compile(r"true|false"),
+}
+
+
+def _directed(result: QueryResult) -> bool:
+    """Whether a value is a literal with a base direction (which only Oxigraph's writers do)."""
+    return any(_has_direction(term) for row in result.rows for term in row)
+
+
+def _has_direction(term: Term | None) -> bool:
+    if isinstance(term, ox.Literal):
+        return getattr(term, "direction", None) is not None
+    if isinstance(term, ox.Triple):
+        return any(_has_direction(t) for t in (term.subject, term.predicate, term.object))
+    return False
+
+
+def _xml(result: QueryResult) -> bytes:
+    head = "".join(f'<variable name="{name}"/>' for name in result.variables)
+    out = [_XML_HEAD, f"<head>{head}</head>"]
+    if result.kind == "boolean":
+        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for name, term in zip(result.variables, row, strict=True):
+                if term is not None:
+                    out.append(f'<binding name="{name}">{_xml_term(term)}</binding>')
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "".join(out).encode()
+
+
+def _xml_text(text: str) -> str:
+    """Text content, escaped; whitespace at either end as character references, which a reader
+    that trims text keeps."""
+    inner = text.strip(_XML_SPACE)
+    if not inner:
+        return "".join(f"&#{ord(c)};" for c in text)
+    start, end = text.index(inner), text.index(inner) + len(inner)
+    head = "".join(f"&#{ord(c)};" for c in text[:start])
+    tail = "".join(f"&#{ord(c)};" for c in text[end:])
+    return head + inner.translate(_XML_ESCAPES) + tail
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{_xml_text(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        value = _xml_text(term.value)
+        if term.language:
+            return f'<literal xml:lang="{term.language.translate(_XML_ESCAPES)}">{value}</literal>'
+        if term.datatype.value != _XSD_STRING:
+            datatype = term.datatype.value.translate(_XML_ESCAPES)
+            return f'<literal datatype="{datatype}">{value}</literal>'
+        return f"<literal>{value}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+def _csv(result: QueryResult) -> bytes:
+    if result.kind == "boolean":
+        return b"true" if result.boolean else b"false"
+    lines = [",".join(_csv_field(name) for name in result.variables)]
+    lines += [",".join(_csv_cell(term) for term in row) for row in result.rows]
+    return "".join(line + "\r\n" for line in lines).encode()
+
+
+def _csv_cell(term: Term | None) -> str:
+    """A value as CSV holds it; a triple term's parts each so, separated by spaces."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Triple):
+        return " ".join(_csv_cell(t) for t in (term.subject, term.predicate, term.object))
+    return _csv_field(f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value)
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if _CSV_QUOTED.search(text) else text
+
+
+def _tsv(result: QueryResult) -> bytes:
+    if result.kind == "boolean":
+        return b"true" if result.boolean else b"false"
+    lines = ["\t".join(f"?{name}" for name in result.variables)]
+    lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in result.rows]
+    return "".join(line + "\n" for line in lines).encode()
+
+
+def _tsv_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        quoted = '"' + term.value.translate(_TSV_ESCAPES) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        datatype = term.datatype.value
+        bare = _TSV_BARE.get(datatype)
+        if bare is not None and bare.fullmatch(term.value):
+            return term.value
+        return quoted if datatype == _XSD_STRING else f"{quoted}^^<{datatype}>"
+    parts = " ".join(_tsv_term(t) for t in (term.subject, term.predicate, term.object))
+    return f"<<( {parts} )>>"
+
+
+_WRITERS = {
+    ox.QueryResultsFormat.XML: _xml,
+    ox.QueryResultsFormat.CSV: _csv,
+    ox.QueryResultsFormat.TSV: _tsv,
+}
 
 
 def results_json(result: QueryResult) -> dict[str, Any]:

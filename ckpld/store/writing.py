@@ -1,11 +1,12 @@
 """Writing a query's answer where the query ran: a `Writer` is handed to the query process, so
 that the time and memory a body takes are bound by the query's own deadline and limits.
 
-Every writer's cost is linear in what it writes: the SPARQL results formats and Turtle,
-N-Triples, N-Quads, TriG and RDF/XML are written by Oxigraph; JSON-LD is compacted term by term.
-What a format cannot carry is refused with 406 naming the value and the formats that can:
-characters XML 1.0 does not allow (NUL and most other control characters) in the XML formats,
-triple terms in JSON-LD, values longer than 16 MiB in Oxigraph's results writers.
+Every writer's cost is linear in what it writes: the SPARQL results formats are written straight
+from the rows (ckpld.store.results), Turtle, N-Triples, N-Quads, TriG and RDF/XML by Oxigraph;
+JSON-LD is compacted term by term. What a format cannot carry is refused with 406 naming the
+value and the formats that can: characters XML 1.0 does not allow (NUL and most other control
+characters) in the XML formats, triple terms in JSON-LD, and values longer than 16 MiB where
+Oxigraph's results writers still write (literals with a base direction).
 """
 
 from __future__ import annotations
