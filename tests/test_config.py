@@ -132,7 +132,10 @@ def test_a_checkout_reads_its_own_folders_and_an_installation_the_wheels(
     carried = tmp_path / "resources"  # as the wheel lays out ckpld/resources/
     for inside in config.PACKAGED.values():
         (carried / inside).parent.mkdir(parents=True, exist_ok=True)
-        (carried / inside).mkdir(exist_ok=True) if "." not in inside else (carried / inside).touch()
+        if inside.endswith(".ttl"):
+            (carried / inside).touch()
+        else:
+            (carried / inside).mkdir(exist_ok=True)
     monkeypatch.setattr(config, "RESOURCES", carried)
     here = Settings.from_mapping({}, ROOT)
     assert here.ontology_dir == ROOT / "ontology" and here.queries_dir == ROOT / "queries"

@@ -9,9 +9,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from ckpld.rdf.periods import Period
 from ckpld.web.conneg import LANGUAGES
 from ckpld.web.i18n import TRANSLATIONS, install, month_year, translate, translate_plural, when
-from ckpld.web.pages.overview import Period
 from tests.conftest import ROOT
 
 KEYWORDS = {

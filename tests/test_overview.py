@@ -10,8 +10,9 @@ import rdflib
 
 from ckpld.config import Settings
 from ckpld.model.sources import Dataset
+from ckpld.rdf.periods import Period
 from ckpld.store.local import LocalStore
-from ckpld.web.pages.overview import Overview, Period, overview, remembered_overview
+from ckpld.web.pages.overview import Overview, overview, remembered_overview
 from tests.conftest import iri
 from tests.terms import as_literal
 

@@ -9,7 +9,8 @@ import rdflib
 from rdflib.namespace import SH
 
 from ckpld.model import shacl_sparql
-from ckpld.model.sources import Dataset, to_rdflib
+from ckpld.model.sources import Dataset
+from ckpld.rdf.rdflib_terms import to_rdflib
 from tests.test_validation import CASES, broken
 
 Result = tuple[str, str, str | None]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ckpld.config import Settings
+from ckpld.rdf.periods import Period
 from ckpld.store.local import LocalStore
-from ckpld.web.pages.overview import Membership, Names, Overview, Partner, Period, overview
+from ckpld.web.pages.overview import Membership, Names, Overview, Partner, overview
 from ckpld.web.pages.timeline import LEFT, RIGHT, WIDTH, Event, chart, events
 
 

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 import rdflib
 
 from ckpld.model.report import Finding
-from ckpld.model.sources import Dataset, Role, archived_text, rdflib_term
+from ckpld.model.sources import Dataset, Role, archived_text
+from ckpld.rdf.rdflib_terms import rdflib_term
 
 COMPONENT = "def/shapes#DatasetRuleComponent"
 

@@ -27,7 +27,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from ckpld.model.report import Finding, path_text
-from ckpld.model.sources import rdflib_term
+from ckpld.rdf.rdflib_terms import rdflib_term
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")

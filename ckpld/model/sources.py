@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -14,6 +14,7 @@ import rdflib
 from ckpld.config import Settings
 from ckpld.errors import DataSyntaxError, SourceError
 from ckpld.rdf.formats import Format, Kind, by_suffix
+from ckpld.rdf.rdflib_terms import to_rdflib
 
 VOCABULARY = "vocabulary"
 ENRICHMENT = "enrichment"
@@ -178,14 +179,6 @@ def read_shapes(settings: Settings) -> rdflib.Graph:
     return graph
 
 
-def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    """An rdflib graph holding `triples` (blank nodes keep their identity)."""
-    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
-    graph = rdflib.Graph()
-    graph.parse(data=data, format="nt")
-    return graph
-
-
 def archived_text(settings: Settings, iri: str) -> str | None:
     """The text of the archived source published at `iri` ({base}source/…), or None if absent."""
     prefix = settings.base_iri + "source/"
@@ -237,16 +230,3 @@ def _shown(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd())
     except ValueError:
         return path
-
-
-def rdflib_term(term: object) -> rdflib.term.Node:
-    """The rdflib term for an Oxigraph IRI, blank node or literal."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term {term!r}")

@@ -14,7 +14,8 @@ from rdflib.namespace import RDF, SH
 from ckpld.model import shacl_sparql
 from ckpld.model.report import Finding, Report, add_result
 from ckpld.model.rules import check_rules
-from ckpld.model.sources import Dataset, to_rdflib
+from ckpld.model.sources import Dataset
+from ckpld.rdf.rdflib_terms import to_rdflib
 
 
 def validate(dataset: Dataset, shapes: rdflib.Graph) -> Report:

@@ -20,9 +20,9 @@ import pyoxigraph as ox
 import rdflib
 
 from ckpld.errors import BadQueryError, NotFoundError
-from ckpld.model.sources import rdflib_term
 from ckpld.rdf.formats import Format
 from ckpld.rdf.namespaces import used
+from ckpld.rdf.rdflib_terms import rdflib_term
 from ckpld.store import QueryResult, Store
 
 LABEL_PROPERTIES = (

@@ -22,7 +22,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
-from ckpld.web.pages.overview import Period
+from ckpld.rdf.periods import Period
 
 SOURCE_LANGUAGE = "en"  # the language of the message ids
 TRANSLATIONS = Path(__file__).parent / "translations"

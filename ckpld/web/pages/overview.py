@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ckpld.publish.publication import Publication
+from ckpld.rdf.periods import Period
 from ckpld.store import Store
 from ckpld.store.documents import internal_query
 
@@ -80,31 +81,6 @@ SELECT ?thing ?name WHERE {
 }
 """
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    """A time as precise as the data gives it: a year, or a month of a year (month is None)."""
-
-    year: int
-    month: int | None = None
-
-    @classmethod
-    def of(cls, literal: ox.Literal) -> Period:
-        """From an xsd:gYear, xsd:gYearMonth or xsd:date literal (a date counts as its month)."""
-        parts = literal.value.lstrip("-").split("-")
-        month = int(parts[1][:2]) if len(parts) > 1 else None
-        return cls(int(parts[0]), month)
-
-    @property
-    def start(self) -> float:
-        """Where the period begins, in years (2019.25 is 1 April 2019)."""
-        return self.year + ((self.month or 1) - 1) / 12
-
-    @property
-    def end(self) -> float:
-        """Where the period ends: the end of its year, or of its month."""
-        return self.year + 1 if self.month is None else self.year + self.month / 12
 
 
 @dataclass(frozen=True)

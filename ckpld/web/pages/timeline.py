@@ -10,7 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ckpld.web.pages.overview import Membership, Overview, Partner, Period
+from ckpld.rdf.periods import Period
+from ckpld.web.pages.overview import Membership, Overview, Partner
 
 WIDTH = 800.0
 LEFT, RIGHT = 16.0, 16.0  # room for the first and last year's label
