@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pyoxigraph as ox
 from ckpld.config import Settings
 from ckpld.rdf.namespaces import term
 from ckpld.store import Store
+from ckpld.store.remembered import remembered
 
 
 @dataclass(frozen=True)
@@ -184,19 +184,12 @@ def remembered_facts(store: Store, uri_space: str, cache_dir: Path, version: str
     from ckpld import __version__
 
     path = cache_dir / "facts" / f"{version}-{uri_space.encode().hex()[:32]}-{__version__}.json"
-    try:
-        return _facts_from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    found = facts(store, uri_space)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(asdict(found)), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass
-    return found
+    return remembered(
+        path,
+        lambda: facts(store, uri_space),
+        lambda found: json.dumps(asdict(found)).encode(),
+        lambda data: _facts_from_json(json.loads(data)),
+    )
 
 
 def _facts_from_json(document: dict[str, Any]) -> Facts:

@@ -12,8 +12,9 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -62,11 +63,7 @@ class Remembered:
                 return query_result(parsed, None)
         answer = self._store.query(sparql)
         if answer.kind == "solutions":
-            with contextlib.suppress(OSError):
-                self._folder.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-                temporary.write_text(json.dumps(results_json(answer)), encoding="utf-8")
-                temporary.replace(path)
+            keep(path, json.dumps(results_json(answer)).encode())
         return answer
 
     def dump(self, graph: str) -> bytes:
@@ -75,3 +72,27 @@ class Remembered:
 
     def close(self) -> None:
         """Nothing of its own to release (the store is not closed)."""
+
+
+T = TypeVar("T")
+
+
+def remembered(path: Path, make: Callable[[], T], encode: Callable[[T], bytes],
+               decode: Callable[[bytes], T]) -> T:  # fmt: skip
+    """The value kept in `path` (read with `decode`), or `make()`'s, then kept there (written
+    with `encode`). A file that cannot be read or decoded is made again; one that cannot be
+    written only costs making it again next time."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return decode(path.read_bytes())
+    value = make()
+    keep(path, encode(value))
+    return value
+
+
+def keep(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (best effort: a read-only folder is skipped)."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)

@@ -7,7 +7,6 @@ data. Names are kept in every language the data gives; the page picks one.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from ckpld.publish.publication import Publication
 from ckpld.rdf.periods import Period
 from ckpld.store import Store
 from ckpld.store.documents import internal_query
+from ckpld.store.remembered import remembered
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PREFIXES = """
@@ -254,20 +254,12 @@ def remembered_overview(store: Store, publisher: str, cache_dir: Path, version: 
     from ckpld import __version__
 
     name = f"{version}-{publisher.encode().hex()[:32]}-{__version__}.json"
-    path = cache_dir / "overview" / name
-    try:
-        return _from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    found = overview(store, publisher)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(asdict(found), ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
-        pass
-    return found
+    return remembered(
+        cache_dir / "overview" / name,
+        lambda: overview(store, publisher),
+        lambda found: json.dumps(asdict(found), ensure_ascii=False).encode(),
+        lambda data: _from_json(json.loads(data)),
+    )
 
 
 def _from_json(document: dict[str, Any]) -> Overview:
