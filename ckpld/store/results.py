@@ -94,13 +94,11 @@ def _xml(result: QueryResult) -> bytes:
 def _xml_text(text: str) -> str:
     """Text content, escaped; whitespace at either end as character references, which a reader
     that trims text keeps."""
-    inner = text.strip(_XML_SPACE)
-    if not inner:
-        return "".join(f"&#{ord(c)};" for c in text)
-    start, end = text.index(inner), text.index(inner) + len(inner)
+    start = len(text) - len(text.lstrip(_XML_SPACE))
+    end = max(start, len(text.rstrip(_XML_SPACE)))
     head = "".join(f"&#{ord(c)};" for c in text[:start])
     tail = "".join(f"&#{ord(c)};" for c in text[end:])
-    return head + inner.translate(_XML_ESCAPES) + tail
+    return head + text[start:end].translate(_XML_ESCAPES) + tail
 
 
 def _xml_term(term: Term) -> str:
