@@ -92,8 +92,8 @@ class Settings:
     cache_bytes: int = field(
         default=64 << 20,
         metadata={
-            "help": "Bytes each worker's caches may hold, each (an estimate; the oldest go "
-            "first); 0: bounded by cache_entries only."
+            "help": "Bytes each of a worker's two caches may hold (an estimate, a body both "
+            "keep counted once; the oldest go first); 0: bounded by cache_entries only."
         },
     )
     query_timeout: float = field(

@@ -29,6 +29,7 @@ class LRU(Generic[T]):
         self._weigh = weigh or (lambda value: 0)
         self._items: OrderedDict[tuple[Any, ...], T] = OrderedDict()
         self._weights: dict[tuple[Any, ...], int] = {}
+        self._held: dict[int, list[tuple[Any, ...]]] = {}  # id of each kept value: its keys
         self._bytes = 0
         self._lock = threading.Lock()
         self._making: dict[tuple[Any, ...], threading.Event] = {}
@@ -79,6 +80,17 @@ class LRU(Generic[T]):
                 return self._items[key]
         return None
 
+    def touch(self, value: object) -> bool:
+        """Whether this very object (not an equal one) is kept now; if so, it is now the most
+        recently used (for a cache in front of this one that answers in its stead)."""
+        with self._lock:
+            keys = self._held.get(id(value))
+            if keys is None:
+                return False
+            for key in keys:
+                self._items.move_to_end(key)
+            return True
+
     def put(self, key: tuple[Any, ...], value: T) -> None:
         """Keep `value` for `key`, dropping the least recently used beyond the size."""
         if not self._size:
@@ -87,15 +99,26 @@ class LRU(Generic[T]):
         if self._max_bytes and weight > self._max_bytes:
             return
         with self._lock:
+            if key in self._items:
+                self._release(key, self._items[key])
             self._bytes += weight - self._weights.get(key, 0)
             self._items[key] = value
             self._weights[key] = weight
+            self._held.setdefault(id(value), []).append(key)
             self._items.move_to_end(key)
             while len(self._items) > self._size or (
                 self._max_bytes and self._bytes > self._max_bytes
             ):
-                dropped, _ = self._items.popitem(last=False)
+                dropped, old = self._items.popitem(last=False)
                 self._bytes -= self._weights.pop(dropped)
+                self._release(dropped, old)
+
+    def _release(self, key: tuple[Any, ...], value: object) -> None:
+        """`key` no longer keeps `value` (under the lock)."""
+        keys = self._held.pop(id(value))
+        keys.remove(key)
+        if keys:
+            self._held[id(value)] = keys
 
 
 def weight(value: Any) -> int:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +14,6 @@ import pytest
 
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
-from ckpld.lru import LRU
 from ckpld.model.report import Report
 from ckpld.model.sources import Dataset
 from ckpld.model.validation import validate
@@ -105,27 +101,6 @@ def test_dataset_description_counts_from_the_store(publication: Publication) -> 
     assert publication.statistics.triples in counts
 
 
-def test_lru_keeps_the_newest_entries() -> None:
-    cache: LRU[int] = LRU(2)
-    made: list[int] = []
-
-    def make(value: int) -> Callable[[], int]:
-        def build() -> int:
-            made.append(value)
-            return value
-
-        return build
-
-    assert cache.get(("a",), make(1)) == 1
-    assert cache.get(("b",), make(2)) == 2
-    assert cache.get(("a",), make(9)) == 1  # hit, and now most recent
-    assert cache.get(("c",), make(3)) == 3  # evicts b
-    assert cache.get(("b",), make(4)) == 4
-    assert made == [1, 2, 3, 4]
-    nothing: LRU[int] = LRU(0)
-    assert nothing.get(("a",), make(5)) == 5 and nothing.get(("a",), make(6)) == 6
-
-
 def test_context_file_is_plain_json() -> None:
     document = json.loads((ROOT / "ontology" / "jsonld-context.json").read_text(encoding="utf-8"))
     assert set(document) == {"@context"}
@@ -158,50 +133,3 @@ def test_unchanged_data_is_not_validated_twice(
     with pytest.raises(DataInvalidError):  # failures are never remembered
         publish(own)
     assert len(calls) == 3
-
-
-def test_lru_keeps_within_a_byte_budget() -> None:
-    cache: LRU[bytes] = LRU(100, max_bytes=10, weigh=len)
-    for key in "abc":
-        cache.put((key,), b"xxxx")  # 4 bytes each: the third pushes out the first
-    assert cache.peek(("a",)) is None and cache.peek(("b",)) == b"xxxx" and cache.bytes == 8
-    cache.put(("b",), b"xx")  # replaced: counted once, at its new weight
-    assert cache.bytes == 6
-    cache.put(("huge",), b"x" * 11)  # heavier than the whole budget: not kept, nothing dropped
-    assert cache.peek(("huge",)) is None and cache.bytes == 6
-
-
-def test_lru_makes_a_value_once_for_requests_that_want_it_at_once() -> None:
-    cache: LRU[str] = LRU(10)
-    made: list[str] = []
-    started = threading.Event()
-
-    def slow() -> str:
-        made.append("x")
-        started.set()
-        time.sleep(0.3)
-        return "value"
-
-    got: list[str] = []
-    first = threading.Thread(target=lambda: got.append(cache.get(("k",), slow)))
-    first.start()
-    started.wait(5)
-    others = [
-        threading.Thread(target=lambda: got.append(cache.get(("k",), slow))) for _ in range(3)
-    ]
-    for thread in others:
-        thread.start()
-    for thread in [first, *others]:
-        thread.join()
-    assert got == ["value"] * 4 and made == ["x"]  # made once, waited for by the others
-
-
-def test_lru_a_failed_making_lets_the_next_request_try() -> None:
-    cache: LRU[str] = LRU(10)
-
-    def fail() -> str:
-        raise RuntimeError("no")
-
-    with pytest.raises(RuntimeError):
-        cache.get(("k",), fail)
-    assert cache.get(("k",), lambda: "now") == "now"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask, Response, request
 from flask.testing import FlaskClient
 
+from ckpld.lru import LRU, weight
 from ckpld.web.response_cache import MAX_BODY, ResponseCache
+from ckpld.web.views.representation import Representation, respond
 
 
 @pytest.fixture
@@ -140,3 +144,80 @@ def test_the_byte_budget_drops_the_oldest_answers() -> None:
     for n in (3, 2, 1):
         client.get(f"/{n}")
     assert (calls["1"], calls["2"], calls["3"]) == (2, 1, 1)
+
+
+class Shared:
+    """A small app whose view keeps its rendered bodies in its own LRU, as ckpld's views do."""
+
+    def __init__(self, views: int, views_bytes: int = 0) -> None:
+        self.calls: Counter[str] = Counter()
+        self.views: LRU[Representation] = LRU(views, views_bytes, weight)
+        app = Flask(__name__)
+
+        @app.get("/doc/<name>")
+        def doc(name: str) -> Response:
+            def make() -> Representation:
+                self.calls[name] += 1
+                hexes = (hashlib.sha256(f"{name}{n}".encode()).hexdigest() for n in range(100))
+                body = "".join(hexes).encode()  # 6,400 bytes, about 3,200 compressed
+                return Representation(body, "text/plain; charset=utf-8", name, _WHEN)
+
+            return respond(self.views.get((name,), make), request, 60)
+
+        self.cache = ResponseCache(app.wsgi_app, 100, 1 << 20, held=self.views.touch)
+        app.wsgi_app = self.cache  # type: ignore[method-assign]
+        self.client = app.test_client()
+
+
+_WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("coding", ["identity", "gzip", "br"])
+def test_a_body_the_views_keep_is_kept_and_counted_once(coding: str) -> None:
+    shared = Shared(10)
+    first = shared.client.get("/doc/a", headers={"Accept-Encoding": coding})
+    again = shared.client.get("/doc/a", headers={"Accept-Encoding": coding})
+    assert shared.calls["a"] == 1 and again.data == first.data and len(first.data) > 3000
+    assert shared.cache.kept_bytes < 1024  # the headers only: the body is the views'
+    assert again.headers == first.headers
+
+
+def test_when_the_views_let_a_body_go_the_request_goes_through_again() -> None:
+    shared = Shared(1)
+    body = shared.client.get("/doc/a").data
+    shared.client.get("/doc/b")  # the views keep one: "a" goes
+    again = shared.client.get("/doc/a")
+    assert shared.calls["a"] == 2 and again.data == body
+
+
+def test_hits_in_front_keep_a_body_recent_in_the_views_cache() -> None:
+    shared = Shared(2)
+    shared.client.get("/doc/a")
+    shared.client.get("/doc/b")
+    shared.client.get("/doc/a")  # answered here, but "a" is now the views' most recent
+    shared.client.get("/doc/c")  # so "b" goes, not "a"
+    shared.client.get("/doc/a")
+    shared.client.get("/doc/b")
+    assert (shared.calls["a"], shared.calls["b"], shared.calls["c"]) == (1, 2, 1)
+
+
+def test_a_body_the_views_do_not_keep_is_kept_here() -> None:
+    shared = Shared(0)
+    first = shared.client.get("/doc/a")
+    again = shared.client.get("/doc/a")
+    assert shared.calls["a"] == 1 and again.data == first.data
+    assert shared.cache.kept_bytes > len(first.data)
+    head = shared.client.head("/doc/b")  # HEAD: no body sent, none shared
+    assert head.status_code == 200 and head.data == b""
+
+
+def test_the_server_keeps_a_document_body_once(app: Flask, client: FlaskClient) -> None:
+    front = app.wsgi_app.app  # type: ignore[attr-defined]  # inside the request ids
+    cache = getattr(front, "cached", front)  # inside the rate limit, if any
+    assert isinstance(cache, ResponseCache)
+    before = cache.kept_bytes
+    headers = {"Accept": "text/turtle", "Accept-Encoding": "identity", "X-Test": "once"}
+    first = client.get("/doc/organization/encc", headers=headers)
+    again = client.get("/doc/organization/encc", headers=headers)
+    assert first.status_code == again.status_code == 200 and again.data == first.data
+    assert cache.kept_bytes - before < len(first.data)  # the headers, not the body

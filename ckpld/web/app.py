@@ -76,7 +76,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     # Repeated requests are answered from memory, before Flask (see ckpld.web.response_cache);
     # in front of that, the SPARQL rate limit and, outermost, request ids.
     direct = app.wsgi_app
-    served: WSGIApp = ResponseCache(direct, settings.cache_entries, settings.cache_bytes)
+    served: WSGIApp = ResponseCache(
+        direct, settings.cache_entries, settings.cache_bytes, held=publication.cache.touch
+    )
     if settings.sparql_rate_limit > 0:
         served = RateLimit(served, direct, Buckets(settings.sparql_rate_limit))
     app.wsgi_app = RequestIds(served)  # type: ignore[method-assign]

@@ -7,12 +7,20 @@ response, such as `User-Agent`): whatever a response varies on is in the key. Ke
 500 without `Set-Cookie`, not marked `no-store` or `private`, with a `Content-Length` of at most
 `MAX_BODY` bytes, up to `cache_entries` responses and `cache_bytes` bytes. Only GET and HEAD are
 looked up.
+
+A body the views' own cache already keeps (a rendered document or answer, `Publication.cache`) is
+not kept a second time, nor counted against this cache's budget twice: the view names its owner
+in the WSGI environ (`SHARED_BODY`), and when `held(owner)` says the views' cache keeps it, this
+cache keeps only a weak reference to it and the headers. Each hit calls `held(owner)` again,
+which also marks the owner recently used there; once the views' cache has let it go, the entry
+is a miss and the request goes through Flask again.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from ckpld.lru import LRU
 
@@ -34,8 +42,25 @@ _IGNORED = frozenset(
     )
 )
 
+# environ key: (owner, coding) of a body another cache keeps, as `owner.sent(coding)`.
+SHARED_BODY = "ckpld.shared_body"
+
 StartResponse = Callable[..., Any]
-Stored = tuple[str, tuple[tuple[str, str], ...], bytes]
+
+
+class Owner(Protocol):
+    """What keeps a body: the views' representation of a document or an answer."""
+
+    def sent(self, coding: str | None) -> bytes: ...
+
+
+# A kept body: its bytes, or a weak reference to its owner and the coding.
+Body = bytes | tuple["weakref.ref[Owner]", str | None]
+Stored = tuple[str, tuple[tuple[str, str], ...], Body]
+
+
+def _nobody(owner: object) -> bool:
+    return False
 
 
 class ResponseCache:
@@ -46,10 +71,17 @@ class ResponseCache:
         app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
         entries: int,
         max_bytes: int = 0,
+        held: Callable[[object], bool] = _nobody,
     ) -> None:
         self.app = app
         self._entries = entries
+        self._held = held
         self._stored: LRU[Stored] = LRU(entries, max_bytes, _weight)
+
+    @property
+    def kept_bytes(self) -> int:
+        """The weight of what this cache keeps (bodies it shares with the views' not included)."""
+        return self._stored.bytes
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not self._entries or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -57,9 +89,11 @@ class ResponseCache:
         key = _key(environ)
         hit = self._stored.peek(key)
         if hit is not None:
-            status, headers, body = hit
-            start_response(status, list(headers))
-            return [body]
+            status, headers, kept = hit
+            body = _body(kept, self._held)
+            if body is not None:
+                start_response(status, list(headers))
+                return [body]
         seen: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
@@ -75,13 +109,34 @@ class ResponseCache:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        self._stored.put(key, (seen["status"], tuple(seen["headers"]), body))
+        self._stored.put(key, (seen["status"], tuple(seen["headers"]), self._kept(environ, body)))
         return [body]
+
+    def _kept(self, environ: dict[str, Any], body: bytes) -> Body:
+        """What to keep of `body`: a weak reference to its owner when the views' cache keeps
+        that very body, else the bytes."""
+        shared = environ.get(SHARED_BODY)
+        if shared is None:
+            return body
+        owner, coding = shared
+        if owner.sent(coding) is not body or not self._held(owner):  # another body went out
+            return body
+        return (weakref.ref(owner), coding)
+
+
+def _body(kept: Body, held: Callable[[object], bool]) -> bytes | None:
+    """The bytes of a kept body; None once the views' cache no longer keeps a shared one."""
+    if isinstance(kept, bytes):
+        return kept
+    ref, coding = kept
+    owner = ref()
+    return None if owner is None or not held(owner) else owner.sent(coding)
 
 
 def _weight(stored: Stored) -> int:
-    _status, headers, body = stored
-    return len(body) + sum(len(k) + len(v) for k, v in headers) + 256
+    _status, headers, kept = stored
+    own = len(kept) if isinstance(kept, bytes) else 0
+    return own + sum(len(k) + len(v) for k, v in headers) + 256
 
 
 def _key(environ: dict[str, Any]) -> tuple[Any, ...]:

@@ -11,6 +11,7 @@ from flask import Request, Response
 from werkzeug.http import http_date
 
 from ckpld.rdf.formats import Format
+from ckpld.web.response_cache import SHARED_BODY
 
 # Media types worth compressing (all ckpld writes but images).
 _TEXTUAL = (
@@ -59,6 +60,10 @@ class Representation:
         """True for textual bodies large enough to gain from compression."""
         return len(self.body) >= _MIN_COMPRESS and self.media_type.startswith(_TEXTUAL)
 
+    def sent(self, coding: str | None) -> bytes:
+        """The body as sent in `coding` (None: the identity encoding)."""
+        return self.encoded(coding) if coding else self.body
+
     def encoded(self, coding: str) -> bytes:
         """The body compressed with `coding` ('br' or 'gzip'), computed once."""
         if coding not in self._encoded:
@@ -93,8 +98,9 @@ def respond(rep: Representation, request: Request, max_age: int) -> Response:
     headers.update(rep.headers)
     if _not_modified(rep, request):
         return Response(status=304, headers=headers)
-    body = rep.encoded(coding) if coding else rep.body
-    response = Response(body, status=200, headers=headers, content_type=rep.media_type)
+    response = Response(rep.sent(coding), status=200, headers=headers, content_type=rep.media_type)
+    if request.method == "GET":  # the response cache may keep `rep` rather than a second body
+        request.environ[SHARED_BODY] = (rep, coding)
     if coding:
         response.headers["Content-Encoding"] = coding
     return response
