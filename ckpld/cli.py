@@ -171,12 +171,14 @@ def serve(
 def build(ctx: click.Context, out: Path | None) -> None:
     """Validate the data and write a release: the dumps, the catalogue, VoID and checksums.
 
-    Writing is atomic: the new release becomes `OUT/current` only once complete. Exit 1 when
+    A data version not yet in the release record (`releases.json` in the data folder) is added
+    to it, dated now: the catalogue's dates come from there. Writing is atomic: the new release
+    becomes `OUT/current` only once complete. Exit 1 when
     the data does not validate, 2 when it cannot be loaded or the folder cannot be written.
     """
     overrides = {**ctx.obj["overrides"], "dumps_dir": out}
     settings = Settings.load(ctx.obj["config"], overrides=overrides)
-    pub = publish(settings)
+    pub = publish(settings, record=True)
     manifest = build_release(pub.edition(), settings.dumps_dir)
     assert manifest.folder is not None
     total = sum(f.size for f in manifest.files)
@@ -214,7 +216,7 @@ def load_command(
     """
     overrides = {**ctx.obj["overrides"], "dumps_dir": out, "store": "memory"}
     settings = Settings.load(ctx.obj["config"], overrides=overrides)
-    pub = publish(settings)
+    pub = publish(settings, record=True)
     pub.release()
     graphs = {
         name: [ox.Triple(q.subject, q.predicate, q.object) for q in graph_quads(pub.store, name)]

@@ -175,11 +175,17 @@ class Settings:
     )
     modified: str = field(
         default="",
-        metadata={"help": "When the data last changed (ISO 8601); empty: newest data file's time."},
+        metadata={
+            "help": "When the data last changed (ISO 8601); empty: from the release record "
+            "(data/releases.json), else the newest data file's time."
+        },
     )
     issued: str = field(
         default="",
-        metadata={"help": "When the dataset was first published (ISO 8601); empty: `modified`."},
+        metadata={
+            "help": "When the dataset was first published (ISO 8601); empty: the release "
+            "record's first date, else `modified`."
+        },
     )
     description_pl: str = field(
         default=(

@@ -63,6 +63,16 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings.from_mapping(values, ROOT)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _record_untouched() -> Iterator[None]:
+    """No test writes the repository's release record (a build on changed data must run on a
+    copy of the data folder)."""
+    path = ROOT / "data" / "releases.json"
+    before = path.read_bytes()
+    yield
+    assert path.read_bytes() == before, "a test changed data/releases.json"
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Commands run in a test remember verdicts and build stores in a fresh folder, not in the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from ckpld.model.report import Report
 from ckpld.model.sources import Dataset
 from ckpld.model.validation import validate
 from ckpld.publish.publication import Publication, publish
+from ckpld.publish.record import RECORD_FILE
+from ckpld.publish.record import read as read_record
 from ckpld.store.bulk import Bulk
 from tests.conftest import ROOT
 from tests.terms import value_of
@@ -84,12 +87,33 @@ def test_version_follows_the_content_not_the_files(
     assert Bulk.of(changed, {}).digest != publication.version
 
 
-def test_modified_comes_from_the_setting_or_the_files(settings: Settings) -> None:
-    fixed = publish(replace(settings, modified="2026-03-01T12:00:00", validate_on_start=False))
+def test_dates_come_from_the_settings_the_record_or_the_files(
+    settings: Settings, tmp_path: Path
+) -> None:
+    fixed = publish(
+        replace(settings, modified="2026-03-01T12:00:00", issued="2025-01-01T00:00:00Z")
+    )
     assert fixed.modified == datetime(2026, 3, 1, 12, tzinfo=UTC)
-    newest = max((ROOT / "data").glob("*.ttl"), key=lambda p: p.stat().st_mtime)
-    from_files = publish(replace(settings, validate_on_start=False))
-    assert from_files.modified.timestamp() >= int(newest.stat().st_mtime) - 1
+    assert fixed.issued == datetime(2025, 1, 1, tzinfo=UTC)
+    recorded = publish(settings)  # the shipped data is in the shipped record
+    entry = read_record(ROOT / "data" / RECORD_FILE)[-1]
+    assert entry.version == recorded.version_id and recorded.modified == entry.date
+    data = tmp_path / "data"  # a copy without its record: dated by its newest file
+    shutil.copytree(ROOT / "data", data)
+    (data / RECORD_FILE).unlink()
+    os.utime(data / "page.ttl", (1_750_000_000, 1_750_000_000))
+    os.utime(data / "enrichment.ttl", (1_760_000_000, 1_760_000_000))
+    own = replace(
+        settings,
+        data_dir=data,
+        source_dir=data / "source",
+        dumps_dir=tmp_path / "dumps",
+        cache_dir=tmp_path / "cache",
+    )
+    from_files = publish(own)
+    vocabulary = max(int(p.stat().st_mtime) for p in (ROOT / "ontology").glob("*.ttl"))
+    newest = datetime.fromtimestamp(max(1_760_000_000, vocabulary), UTC)
+    assert from_files.modified == from_files.issued == newest
 
 
 def test_dataset_description_counts_from_the_store(publication: Publication) -> None:

@@ -17,6 +17,7 @@ from ckpld.errors import DataInvalidError
 from ckpld.lru import LRU, weight
 from ckpld.model.sources import Dataset, SourceFile, all_files, read_shapes
 from ckpld.model.validation import known_valid, remember_valid, validate, verdict_key
+from ckpld.publish import record as releases
 from ckpld.publish.cookbook import Recipe, read_cookbook
 from ckpld.publish.dumps import Manifest, current
 from ckpld.publish.metadata import Statistics, owned, remembered_facts, sizes, with_graph
@@ -123,8 +124,13 @@ class Publication:
         return manifest
 
 
-def publish(settings: Settings) -> Publication:
+def publish(settings: Settings, *, record: bool = False) -> Publication:
     """Load, validate (unless told not to) and index the data (the dumps: `Publication.release`).
+
+    Args:
+        settings: What to publish.
+        record: Add the data version to the release record (`ckpld.publish.record`) when it is
+            new there, once the data is valid (`ckpld build` and `ckpld load` do).
 
     Raises:
         DataInvalidError: the data does not conform; the message is the validation report.
@@ -132,6 +138,7 @@ def publish(settings: Settings) -> Publication:
         UpstreamError: the remote store cannot be read, or holds no ckpld dataset.
         SandboxError: query processes cannot be kept off the network here (and the settings
             ask for it).
+        OutputError: the release record cannot be written.
     """
     if settings.store == "remote":
         return _publish_remote(settings)
@@ -164,7 +171,9 @@ def publish(settings: Settings) -> Publication:
                 raise DataInvalidError(report.text(prefixes(settings.base_iri)))
             remember_valid(settings.cache_dir, key)
     found = remembered_facts(store, settings.base_iri + "id/", settings.cache_dir, version)
-    modified = _modified(settings, files, version)
+    if record:
+        releases.add(settings.data_dir / releases.RECORD_FILE, version)
+    issued, modified = _dates(settings, files, version)
     name = settings.graph_iri(METADATA_GRAPH)
     description = void_description(settings, found, version[:16], date_time(modified))
     queryable = with_graph(store, found.statistics, name, description)
@@ -175,7 +184,7 @@ def publish(settings: Settings) -> Publication:
         store=store,
         version=version,
         modified=modified,
-        issued=_moment(settings.issued) if settings.issued else modified,
+        issued=issued,
         statistics=found.statistics,
         queryable=queryable,
         prefixes=prefixes(settings.base_iri),
@@ -229,11 +238,26 @@ def _graphs(store: Store) -> list[str]:
     return sorted(row[0].value for row in answer.rows if isinstance(row[0], ox.NamedNode))
 
 
-def _modified(settings: Settings, files: list[SourceFile], version: str) -> datetime:
-    """The `modified` setting; else, for data already released, the time recorded then (files
-    touched without change, or a fresh checkout, keep it); else the newest data file's time."""
-    if settings.modified:
-        return _moment(settings.modified)
+def _dates(settings: Settings, files: list[SourceFile], version: str) -> tuple[datetime, datetime]:
+    """(issued, modified): each its setting if set; else from the release record; else, for a
+    version not recorded (data edited since the last `ckpld build`), the first recorded date
+    and `_unrecorded` (or that same time when nothing is recorded)."""
+    entries = releases.read(settings.data_dir / releases.RECORD_FILE)
+    recorded = releases.dates(entries, version)
+    if recorded is None:
+        modified = _unrecorded(settings, files, version)
+        issued = entries[0].date if entries else modified
+    else:
+        issued, modified = recorded
+    return (
+        _moment(settings.issued) if settings.issued else issued,
+        _moment(settings.modified) if settings.modified else modified,
+    )
+
+
+def _unrecorded(settings: Settings, files: list[SourceFile], version: str) -> datetime:
+    """For data the release record does not know: the time the current dumps were built from
+    it, if they were; else the newest data file's time."""
     released = current(settings.dumps_dir)
     if released is not None and released.version == version[:16]:
         return _moment(released.modified)
