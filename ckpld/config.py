@@ -19,6 +19,19 @@ ENV_PREFIX = "CKPLD_"
 CONFIG_FILE = "ckpld.toml"
 MAX_IDENTIFIER = 36  # longest dct:identifier dane.gov.pl accepts
 STORES = ("memory", "disk", "remote")
+# Codes of the EU frequency table (publications.europa.eu/resource/authority/frequency) ckpld
+# can describe the dataset's updates with.
+FREQUENCIES = (
+    "DAILY",
+    "WEEKLY",
+    "MONTHLY",
+    "QUARTERLY",
+    "ANNUAL_2",
+    "ANNUAL",
+    "IRREG",
+    "NEVER",
+    "UNKNOWN",
+)
 
 
 @dataclass(frozen=True)
@@ -211,6 +224,13 @@ class Settings:
         default=("international cooperation", "cultural institutions", "partnership"),
         metadata={"help": "Keywords in English (comma-separated)."},
     )
+    update_frequency: str = field(
+        default="IRREG",
+        metadata={
+            "help": "How often the data is updated, as a code of the EU frequency table "
+            f"({', '.join(FREQUENCIES)}); CKP's page changes when partners do: IRREG."
+        },
+    )
     contact_url: str = field(
         default="https://www.ckpodgorza.pl/",
         metadata={"help": "Web page where the publisher can be contacted (DCAT contact point)."},
@@ -249,6 +269,11 @@ class Settings:
                 )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.dataset_id):
             raise ConfigError(f"dataset_id must be a slug (a-z, 0-9, -), got {self.dataset_id!r}")
+        if self.update_frequency not in FREQUENCIES:
+            raise ConfigError(
+                f"update_frequency must be one of {', '.join(FREQUENCIES)}, "
+                f"got {self.update_frequency!r}"
+            )
         if self.store not in STORES:
             raise ConfigError(f"store must be one of {', '.join(STORES)}, got {self.store!r}")
         if self.store == "remote" and urlsplit(self.store_url).scheme not in ("http", "https"):

@@ -12,7 +12,7 @@ import pyshacl
 import pytest
 import rdflib
 from rdflib import RDF, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDFS, SKOS, XSD
 
 from ckpld.config import MAX_IDENTIFIER, Settings
 from ckpld.publish.dumps import CATALOG_FILE
@@ -186,8 +186,11 @@ def test_dataset_coverage_publisher_contact(catalog: rdflib.Graph, released: Pub
     assert catalog.value(period, DCAT.startDate) == Literal("2018", datatype=XSD.gYear)
     assert catalog.value(period, DCAT.endDate) == Literal("2020", datatype=XSD.gYear)
     spatial = {str(o) for o in catalog.objects(dataset, DCTERMS.spatial)}
+    assert spatial == expected_places(settings)
     assert {EU + "country/POL", EU + "country/LTU", EU + "country/HRV"} <= spatial
-    assert settings.base_iri + "id/place/ukraina" in spatial  # no verified EU IRI: our own
+    assert "https://sws.geonames.org/690791/" in spatial  # Ukraine: no verified EU IRI
+    for place in spatial:
+        assert (URIRef(place), RDF.type, DCTERMS.Location) in catalog
     assert catalog.value(dataset, DCAT.theme) == URIRef(EU + "data-theme/EDUC")
     publisher = catalog.value(dataset, DCTERMS.publisher)
     assert (publisher, RDF.type, FOAF.Agent) in catalog
@@ -208,6 +211,42 @@ def test_dataset_coverage_publisher_contact(catalog: rdflib.Graph, released: Pub
     assert (provenance, RDF.type, DCTERMS.ProvenanceStatement) in catalog
     page = URIRef("https://www.ckpodgorza.pl/wspolpraca-miedzynarodowa")
     assert page in set(catalog.objects(provenance, rdflib.RDFS.seeAlso))
+
+
+def expected_places(settings: Settings) -> set[str]:
+    """Each country in the data files by its best verified identifier there: the EU table's,
+    else GeoNames', else the data's own IRI."""
+    data = rdflib.Graph()
+    for path in sorted((ROOT / "data").glob("*.ttl")):
+        data.parse(path, format="turtle", publicID=settings.base_iri)
+    found = set()
+    for country in data.subjects(RDF.type, URIRef("https://schema.org/Country")):
+        links = [str(o) for o in data.objects(country, SKOS.exactMatch)]
+        same = [str(o) for o in data.objects(country, URIRef("https://schema.org/sameAs"))]
+        eu = [o for o in links if o.startswith(EU + "country/")]
+        geonames = [o for o in same if o.startswith("https://sws.geonames.org/")]
+        found.add((eu or geonames or [str(country)])[0])
+    return found
+
+
+def test_access_rights_frequency_version_and_rights(
+    catalog: rdflib.Graph, released: Publication
+) -> None:
+    dataset = URIRef(released.settings.dataset_iri)
+    access = catalog.value(dataset, DCTERMS.accessRights)
+    assert access == URIRef(EU + "access-right/PUBLIC")
+    assert (access, RDF.type, DCTERMS.RightsStatement) in catalog
+    assert (access, SKOS.inScheme, URIRef(EU + "access-right")) in catalog
+    frequency = catalog.value(dataset, DCTERMS.accrualPeriodicity)
+    assert frequency == URIRef(EU + "frequency/" + released.settings.update_frequency)
+    assert (frequency, RDF.type, DCTERMS.Frequency) in catalog
+    assert catalog.value(dataset, OWL.versionInfo) == catalog.value(dataset, DCAT_VERSION)
+    rights = {catalog.value(d, DCTERMS.rights) for d in catalog.objects(dataset, DCAT.distribution)}
+    assert len(rights) == 1 and None not in rights
+    (statement,) = rights
+    assert (statement, RDF.type, DCTERMS.RightsStatement) in catalog
+    labels = {as_literal(o).language: str(o) for o in catalog.objects(statement, RDFS.label)}
+    assert set(labels) == {"pl", "en"} and all("CC BY 4.0" in text for text in labels.values())
 
 
 def test_services(catalog: rdflib.Graph, released: Publication) -> None:

@@ -77,6 +77,7 @@ def test_config_file_in_the_working_folder_is_found(
         pytest.param({"contact_email": "ckp at example"}, "not an e-mail address", id="email"),
         pytest.param({"contact_url": "www.ckpodgorza.pl"}, "absolute http(s) IRI", id="contact"),
         pytest.param({"colour": "blue"}, "unknown setting(s): colour", id="unknown"),
+        pytest.param({"update_frequency": "weekly"}, "must be one of DAILY", id="frequency"),
     ],
 )
 def test_bad_values_are_refused(values: dict[str, object], message: str) -> None:

@@ -24,13 +24,45 @@ from ckpld.store import Store
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
+GEONAMES = "https://sws.geonames.org/"
 
-# Licences with an entry in the EU licence table (data.europa.eu and dane.gov.pl map these).
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence the EU licence table lists (data.europa.eu and dane.gov.pl map these).
+
+    Attributes:
+        code: Its code in the EU table.
+        name: Its name without the version, as CKAN's default licence register titles it: CKAN
+            (ckanext-dcat) recognises a licence by its IRI or by this title, and no register
+            it ships has the EU IRIs.
+        short: Its short name with the version (`CC BY 4.0`): what people write, and the value
+            dane.gov.pl's feed chooses it by.
+    """
+
+    code: str
+    name: str
+    short: str
+
+
 EU_LICENCES = {
-    "https://creativecommons.org/licenses/by/4.0/": (
-        "CC_BY_4_0",
-        "Creative Commons Attribution 4.0 International",
+    "https://creativecommons.org/licenses/by/4.0/": Licence(
+        "CC_BY_4_0", "Creative Commons Attribution", "CC BY 4.0"
     ),
+}
+ACCESS_RIGHTS = ("PUBLIC", "dct:RightsStatement", "public")  # open data: no restriction
+# The EU frequency table's English labels for the codes of the `update_frequency` setting.
+FREQUENCY_LABELS = {
+    "DAILY": "daily",
+    "WEEKLY": "weekly",
+    "MONTHLY": "monthly",
+    "QUARTERLY": "quarterly",
+    "ANNUAL_2": "semiannual",
+    "ANNUAL": "annual",
+    "IRREG": "irregular",
+    "NEVER": "never",
+    "UNKNOWN": "unknown",
 }
 # Languages of the data's text, as codes of the EU language table.
 EU_LANGUAGES = {"pl": "POL", "en": "ENG"}
@@ -142,7 +174,10 @@ def catalogue(
         *_keywords(settings),
         ("dct:identifier", ox.Literal(settings.dataset_id)),
         ("dcat:version", ox.Literal(release.version)),
+        ("owl:versionInfo", ox.Literal(release.version)),  # the same, for DCAT-AP 2 readers
         ("dcat:theme", theme),
+        ("dct:accessRights", _concept(out, "access-right", *ACCESS_RIGHTS)),
+        ("dct:accrualPeriodicity", _frequency(out, settings.update_frequency)),
         ("dct:publisher", publisher),
         ("dcat:contactPoint", contact),
         ("dcat:landingPage", _document(out, base)),
@@ -153,8 +188,10 @@ def catalogue(
         *(("dct:spatial", place) for place in spatial),
         *(("dct:conformsTo", s) for s in _standards(out, settings, stats)),
     )
+    rights = _rights(out, settings, names)
     for dump, file in zip(DATA_DUMPS, release.files, strict=True):
-        out.add(dataset, ("dcat:distribution", _distribution(out, settings, dump, file, dates)))
+        distribution = _distribution(out, settings, dump, file, (*dates, ("dct:rights", rights)))
+        out.add(dataset, ("dcat:distribution", distribution))
     for service in _services(out, settings, theme, contact, licence):
         out.add(catalog, ("dcat:service", service))
     return out.triples
@@ -202,13 +239,38 @@ def _contact(out: Triples, settings: Settings, names: dict[str, str]) -> ox.Name
 
 
 def _licence(out: Triples, licence: str) -> ox.NamedNode:
-    """The licence as a `dct:LicenseDocument`: the EU table's entry when it has one."""
+    """The licence as a `dct:LicenseDocument`: the EU table's entry when it has one, titled
+    with the name CKAN's licence register knows it by (one title: CKAN reads the first), the
+    licence's own page as `rdfs:seeAlso`."""
     if licence in EU_LICENCES:
-        code, title = EU_LICENCES[licence]
-        node = _concept(out, "licence", code, "dct:LicenseDocument", title)
+        known = EU_LICENCES[licence]
+        node = _concept(out, "licence", known.code, "dct:LicenseDocument", known.name)
         out.add(node, ("rdfs:seeAlso", licence))
         return node
     return out.add(licence, ("rdf:type", "dct:LicenseDocument"))
+
+
+def licence_short_name(licence: str) -> str:
+    """The licence's short name (`CC BY 4.0`), or its IRI when the EU table does not list it."""
+    return EU_LICENCES[licence].short if licence in EU_LICENCES else licence
+
+
+def _rights(out: Triples, settings: Settings, names: dict[str, str]) -> ox.NamedNode:
+    """What a reuser may do, in words: the licence and whom to credit."""
+    short = licence_short_name(settings.license)
+    pl = names.get("pl", settings.title_pl)
+    en = names.get("en", pl)
+    return out.add(
+        settings.dataset_iri + "#rights",
+        ("rdf:type", "dct:RightsStatement"),
+        *bilingual(
+            "rdfs:label",
+            f"Dane można ponownie wykorzystywać na warunkach licencji {short} "
+            f"({settings.license}), podając źródło: {pl}.",
+            f"The data may be reused under the {short} licence ({settings.license}), "
+            f"crediting the source: {en}.",
+        ),
+    )
 
 
 def _languages(out: Triples, store: Store) -> list[ox.NamedNode]:
@@ -224,18 +286,24 @@ def _languages(out: Triples, store: Store) -> list[ox.NamedNode]:
 
 
 def _spatial(out: Triples, store: Store) -> list[ox.NamedNode]:
-    """The countries of the data: their EU country-table IRI where the data links one."""
+    """The countries of the data, by the identifiers the data links (each verified there): the
+    EU country table's IRI, else GeoNames', else (no verified identifier) the data's own IRI."""
     answer = store.query(
-        f"SELECT ?country (SAMPLE(?eu) AS ?code) WHERE {{ ?country a {node('schema:Country')} "
+        f"SELECT ?country (SAMPLE(?eu) AS ?code) (SAMPLE(?gn) AS ?geonames) WHERE {{ "
+        f"?country a {node('schema:Country')} "
         f"OPTIONAL {{ ?country {node('skos:exactMatch')} ?eu "
-        f'FILTER(STRSTARTS(STR(?eu), "{EU}country/")) }} }} GROUP BY ?country ORDER BY ?country'
+        f'FILTER(STRSTARTS(STR(?eu), "{EU}country/")) }} '
+        f"OPTIONAL {{ ?country {node('schema:sameAs')} ?gn "
+        f'FILTER(STRSTARTS(STR(?gn), "{GEONAMES}")) }} }} GROUP BY ?country ORDER BY ?country'
     )
     places = []
-    for country, code in answer.rows:
+    for country, code, geonames in answer.rows:
         if isinstance(code, ox.NamedNode):
             places.append(
                 _concept(out, "country", code.value.rsplit("/", 1)[-1], "dct:Location", None)
             )
+        elif isinstance(geonames, ox.NamedNode):
+            places.append(out.add(geonames, ("rdf:type", "dct:Location")))
         elif isinstance(country, ox.NamedNode):
             places.append(out.add(country, ("rdf:type", "dct:Location")))
     return places
@@ -328,7 +396,7 @@ def _distribution(
     settings: Settings,
     dump: Dump,
     file: DumpFile,
-    dates: tuple[Pair, ...],
+    common: tuple[Pair, ...],
 ) -> ox.NamedNode:
     iri = f"{settings.dataset_iri}/distribution/{dump.suffix.replace('.', '-')}"
     url = f"{settings.base_iri}dumps/{file.name}"
@@ -366,7 +434,7 @@ def _distribution(
         ("spdx:checksum", checksum),
         ("dct:license", _licence(out, settings.license)),
         ("dcatap:availability", _concept(out, "planned-availability", *AVAILABILITY)),
-        *dates,
+        *common,
     )
 
 
@@ -462,6 +530,10 @@ def _concept(
         ("skos:inScheme", _scheme(out, table) if concept else EU + table),
         ("skos:prefLabel" if concept else "dct:title", text(label, "en") if label else None),
     )
+
+
+def _frequency(out: Triples, code: str) -> ox.NamedNode:
+    return _concept(out, "frequency", code, "dct:Frequency", FREQUENCY_LABELS[code])
 
 
 def _scheme(out: Triples, table: str) -> ox.NamedNode:

@@ -55,6 +55,7 @@ OUTPUT_SETTINGS = (
     "license",
     "contact_url",
     "contact_email",
+    "update_frequency",
 )
 
 
