@@ -27,7 +27,6 @@ IANA = "https://www.iana.org/assignments/media-types/"
 GEONAMES = "https://sws.geonames.org/"
 
 
-
 @dataclass(frozen=True)
 class Licence:
     """A licence the EU licence table lists (data.europa.eu and dane.gov.pl map these).

@@ -24,7 +24,15 @@ from ckpld.web.openapi.documents import (
     _thing,
     _void,
 )
-from ckpld.web.openapi.harvest import _dump, _dumps, _robots, _sitemap, _sitemap_page
+from ckpld.web.openapi.harvest import (
+    _dane_gov_pl,
+    _dane_gov_pl_md5,
+    _dump,
+    _dumps,
+    _robots,
+    _sitemap,
+    _sitemap_page,
+)
 from ckpld.web.openapi.parts import Json
 from ckpld.web.openapi.service import _healthz, _openapi, _readyz, _static
 from ckpld.web.openapi.sparql import _cookbook, _recipe, _sparql, _yasgui
@@ -70,7 +78,7 @@ def description() -> Json:
         "tags": [
             {"name": "linked data", "description": "Things, documents, graphs and the dataset."},
             {"name": "sparql", "description": "The SPARQL 1.1 Protocol endpoint and cookbook."},
-            {"name": "harvesting", "description": "Catalogue, VoID, dumps, sitemap, robots."},
+            {"name": "harvesting", "description": "Catalogue, VoID, dumps, feeds, sitemap."},
             {"name": "pages", "description": "The home page, its assets, this description."},
             {"name": "health", "description": "Probes for whoever runs the server."},
         ],
@@ -99,6 +107,8 @@ def _paths() -> Json:
         "/source/{name}": {"get": _source()},
         "/dumps/": {"get": _dumps()},
         "/dumps/{name}": {"get": _dump()},
+        "/harvest/dane-gov-pl.xml": {"get": _dane_gov_pl()},
+        "/harvest/dane-gov-pl.md5": {"get": _dane_gov_pl_md5()},
         "/sitemap.xml": {"get": _sitemap()},
         "/sitemap-{page}.xml": {"get": _sitemap_page()},
         "/robots.txt": {"get": _robots()},

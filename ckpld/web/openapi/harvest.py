@@ -1,4 +1,5 @@
-"""The routes harvesters read besides the catalogue: dumps, the sitemap and robots.txt."""
+"""The routes harvesters read besides the catalogue: dumps, the dane.gov.pl feed, the sitemap
+and robots.txt."""
 
 from __future__ import annotations
 
@@ -102,6 +103,42 @@ def _sitemap() -> Json:
         {
             "200": _ok(_text("application/xml"), _representation()),
             "304": _not_modified(),
+            **_store_errors(),
+        },
+    )
+
+
+def _dane_gov_pl() -> Json:
+    return _operation(
+        "daneGovPlFeed",
+        "harvesting",
+        "The feed for dane.gov.pl",
+        "The dataset for the XML harvester of Poland's national portal, valid against its "
+        "schema `urn:otwarte-dane:harvester:1.10` (default namespace, no prefix), made from the "
+        "DCAT catalogue: the same bytes for one data version. `404` when the public base IRI is "
+        "not https (the schema takes no other URLs).",
+        _validators(),
+        {
+            "200": _ok(_text("application/xml"), _representation()),
+            "304": _not_modified(),
+            "404": _error_ref("NotFound"),
+            **_store_errors(),
+        },
+    )
+
+
+def _dane_gov_pl_md5() -> Json:
+    return _operation(
+        "daneGovPlFeedDigest",
+        "harvesting",
+        "The MD5 digest of the dane.gov.pl feed",
+        "Only the 32 lower-case hex digits of the MD5 of `/harvest/dane-gov-pl.xml`'s bytes, "
+        "with no file name: what the portal compares the feed with before it imports it.",
+        _validators(),
+        {
+            "200": _ok(_text("text/plain"), _representation()),
+            "304": _not_modified(),
+            "404": _error_ref("NotFound"),
             **_store_errors(),
         },
     )

@@ -10,7 +10,10 @@ from werkzeug.http import parse_range_header
 
 from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.publish.catalog import catalog_iri
+from ckpld.publish.dane_gov_pl import MEDIA_TYPE as FEED_MEDIA_TYPE
+from ckpld.publish.dane_gov_pl import Feed, feed
 from ckpld.publish.dumps import MANIFEST_FILE
+from ckpld.publish.publication import Publication
 from ckpld.publish.release import CATALOG_GRAPH
 from ckpld.rdf.formats import DOCUMENT_OFFERS, HTML, named
 from ckpld.rdf.iris import THING, document_of, split_suffix
@@ -43,6 +46,42 @@ def catalog(suffix: str | None) -> Response:
         return Description(iri, iri, tuple(quads))
 
     return negotiated(pub, "/catalog", suffix, DOCUMENT_OFFERS, content, embed_context=True)
+
+
+@bp.get("/harvest/dane-gov-pl.xml")
+def dane_gov_pl() -> Response:
+    """The feed for dane.gov.pl's XML harvester (ckpld.publish.dane_gov_pl), from the catalogue."""
+    pub = publication()
+    rep = pub.cache.get(("dane-gov-pl", "xml"), _feed)
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+@bp.get("/harvest/dane-gov-pl.md5")
+def dane_gov_pl_md5() -> Response:
+    """The MD5 digest of the feed's bytes, alone: what the portal compares the feed with."""
+    pub = publication()
+
+    def make() -> Representation:
+        digest = _feed_of(pub).md5.encode()
+        etag = f"{pub.etag_base}-dane-gov-pl-md5"
+        return Representation(digest, "text/plain; charset=utf-8", etag, pub.modified)
+
+    rep = pub.cache.get(("dane-gov-pl", "md5"), make)
+    return respond(rep, request, pub.settings.cache_max_age)
+
+
+def _feed() -> Representation:
+    pub = publication()
+    body = _feed_of(pub).body
+    etag = f"{pub.etag_base}-dane-gov-pl"
+    return Representation(body, FEED_MEDIA_TYPE, etag, pub.modified)
+
+
+def _feed_of(pub: Publication) -> Feed:
+    if not pub.catalogue:
+        raise NotFoundError("no catalogue is published, so there is no feed")
+    found: Feed = pub.cache.get(("dane-gov-pl", "feed"), lambda: feed(pub.catalogue))
+    return found
 
 
 @bp.get("/dumps/")
