@@ -48,7 +48,8 @@ class Publication:
             (in front of a remote store: the first 16 hex digits, read from its VoID graph);
             see `ckpld.store.bulk.Bulk.digest`.
         modified: When the data last changed (UTC).
-        issued: When the dataset was first published (UTC; setting `issued`, else `modified`).
+        issued: When the dataset was first published (UTC; setting `issued`, else the release
+            record's first date, else `modified`).
         statistics: Counts over the data (before the metadata graph was added).
         queryable: Sizes of what SPARQL sees: the data, its VoID and (once released) catalogue.
         prefixes: Prefixes for output.
@@ -175,7 +176,9 @@ def publish(settings: Settings, *, record: bool = False) -> Publication:
         releases.add(settings.data_dir / releases.RECORD_FILE, version)
     issued, modified = _dates(settings, files, version)
     name = settings.graph_iri(METADATA_GRAPH)
-    description = void_description(settings, found, version[:16], date_time(modified))
+    description = void_description(
+        settings, found, version[:16], date_time(modified), date_time(issued)
+    )
     queryable = with_graph(store, found.statistics, name, description)
     graph = ox.NamedNode(name)
     store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
@@ -211,7 +214,7 @@ def _publish_remote(settings: Settings) -> Publication:
         store=store,
         version=found.version,
         modified=_moment(settings.modified) if settings.modified else found.modified,
-        issued=_moment(settings.issued) if settings.issued else found.modified,
+        issued=_moment(settings.issued) if settings.issued else (found.issued or found.modified),
         statistics=found.statistics,
         queryable=sizes(store),
         prefixes=prefixes(settings.base_iri),

@@ -35,7 +35,7 @@ def dump_urls(settings: Settings) -> list[str]:
 
 
 def void_description(
-    settings: Settings, found: Facts, version: str, modified: str
+    settings: Settings, found: Facts, version: str, modified: str, issued: str
 ) -> list[ox.Triple]:
     """The dataset as a `void:Dataset`: who, what licence, how big, which parts, where to get it.
 
@@ -44,6 +44,7 @@ def void_description(
         found: Counts over the data, its source pages and example resources.
         version: The dataset version (recorded as `owl:versionInfo`).
         modified: When the data last changed (ISO 8601).
+        issued: When the dataset was first published (ISO 8601).
     """
     stats = found.statistics
     out = Triples()
@@ -58,6 +59,7 @@ def void_description(
         ("dct:publisher", settings.publisher_iri),
         ("dct:license", settings.license),
         ("dct:modified", typed(modified, "xsd:dateTime")),
+        ("dct:issued", typed(issued, "xsd:dateTime")),
         ("owl:versionInfo", ox.Literal(version)),
         ("foaf:homepage", base),
         ("void:uriSpace", ox.Literal(base + "id/")),
@@ -136,6 +138,7 @@ class Described:
     modified: datetime
     graphs: tuple[str, ...]
     statistics: Statistics
+    issued: datetime | None = None
 
 
 def read_void(store: Store, settings: Settings) -> Described:
@@ -148,18 +151,19 @@ def read_void(store: Store, settings: Settings) -> Described:
     meta = ox.NamedNode(settings.graph_iri(METADATA))
     dataset = ox.NamedNode(settings.dataset_iri)
     head = store.query(
-        f"SELECT ?version ?modified ?triples ?subjects ?objects ?entities WHERE {{ GRAPH {meta} "
-        f"{{ {dataset} {node('owl:versionInfo')} ?version ; {node('dct:modified')} ?modified ; "
+        f"SELECT ?version ?modified ?issued ?triples ?subjects ?objects ?entities WHERE {{ "
+        f"GRAPH {meta} {{ {dataset} {node('owl:versionInfo')} ?version ; "
+        f"{node('dct:modified')} ?modified ; "
         f"{node('void:triples')} ?triples ; {node('void:distinctSubjects')} ?subjects ; "
-        f"{node('void:distinctObjects')} ?objects ; {node('void:entities')} ?entities }} }} "
-        "LIMIT 1"
+        f"{node('void:distinctObjects')} ?objects ; {node('void:entities')} ?entities "
+        f"OPTIONAL {{ {dataset} {node('dct:issued')} ?issued }} }} }} LIMIT 1"
     )
     if not head.rows:
         raise UpstreamError(
             f"the store holds no ckpld dataset {dataset.value} (no VoID description in "
             f"{meta.value}); load it with `ckpld load --into URL`"
         )
-    version, modified, *figures = head.rows[0]
+    version, modified, issued, *figures = head.rows[0]
     v = {
         name: node("void:" + name)
         for name in (
@@ -193,7 +197,8 @@ def read_void(store: Store, settings: Settings) -> Described:
     )
     graphs = (*found["graphs"], meta.value, settings.graph_iri(CATALOG))
     stamp = datetime.fromisoformat(_text(modified))
-    return Described(_text(version), stamp, graphs, statistics)
+    first = datetime.fromisoformat(_text(issued)) if issued is not None else None
+    return Described(_text(version), stamp, graphs, statistics, first)
 
 
 def _text(term: object) -> str:

@@ -3,15 +3,15 @@
 Runs in the separate virtual environment that has `ckan[requirements]` and `ckanext-dcat` (see
 the Makefile, `CKAN_VENV`); it does not import ckpld. Usage:
 
-    python ckan_harvest.py URL [--locale pl] [--accept MEDIA-TYPE]
+    python ckan_harvest.py URL [--locale pl] [--accept MEDIA-TYPE] [--profile euro_dcat_ap_2]
     python ckan_harvest.py ENDPOINT --sparql-construct QUERY [--locale pl]
 
 The first form fetches URL like ckanext-dcat's `DCATRDFHarvester` (HEAD, then GET; the response's
 Content-Type names the RDF format; Hydra `next` pages are followed). The second fetches the graph a
 CONSTRUCT query returns the way dane.gov.pl's harvester does: rdflib's SPARQLStore, a GET asking
 for RDF/XML. Either way the graph goes through ckanext-dcat's `RDFParser` with the DCAT-AP 3
-profile, and the CKAN dataset dicts are printed as JSON. Exit 0: at least one dataset; 1: none;
-2: the fetch or the parse failed.
+profile (or `--profile`), and the CKAN dataset dicts are printed as JSON. Exit 0: at least one
+dataset; 1: none; 2: the fetch or the parse failed.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ import sys
 
 import requests
 
+PROFILE = ["euro_dcat_ap_3"]  # ckanext-dcat's default; --profile chooses another
+
 
 def _datasets(text: str, rdf_format: str | None) -> tuple[list[dict[str, object]], str | None]:
     from ckanext.dcat.processors import RDFParser
 
-    parser = RDFParser(profiles=["euro_dcat_ap_3"])
+    parser = RDFParser(profiles=PROFILE)
     parser.parse(text, _format=rdf_format)
     return list(parser.datasets()), parser.next_page()
 
@@ -43,6 +45,7 @@ def _summary(dataset: dict[str, object]) -> dict[str, object]:
         "identifier": dataset.get("identifier"),
         "uri": dataset.get("uri"),
         "version": dataset.get("version"),
+        "license_id": dataset.get("license_id"),
         "tags": sorted(t["name"] for t in tags),
         "extras": {e["key"]: e["value"] for e in extras},
         "temporal_start": dataset.get("temporal_start"),
@@ -101,7 +104,9 @@ def main() -> int:
     parser.add_argument("--locale", default="en")
     parser.add_argument("--accept")
     parser.add_argument("--sparql-construct", dest="query")
+    parser.add_argument("--profile", default=PROFILE[0])
     args = parser.parse_args()
+    PROFILE[0] = args.profile
     try:
         from ckan.common import config
 
