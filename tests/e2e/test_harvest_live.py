@@ -341,3 +341,20 @@ def test_dane_gov_pl_harvests_the_xml_feed(live_server: LiveServer) -> None:
     for resource in dataset["resources"]["resource"]:
         local = live_server.url + "/" + resource["url"].split("/", 3)[3]
         assert requests.head(local, timeout=30).status_code == 200, resource["url"]
+
+
+def test_the_quality_score_holds_over_http(live_server: LiveServer, settings: Settings) -> None:
+    """data.europa.eu's MQA (tests/mqa.py) on the live catalogue, every URL checked with a real
+    HEAD request to the server (its public base mapped to where it runs here)."""
+    from tests.mqa import MAXIMUM, datasets, score
+
+    def status(url: str) -> int:
+        local = live_server.url + "/" + url[len(settings.base_iri) :]
+        return requests.head(local, timeout=30).status_code
+
+    graph = rdflib.Graph().parse(
+        data=requests.get(live_server.url + "/catalog", timeout=30).content, format="turtle"
+    )
+    (dataset,) = datasets(graph)
+    points = score(graph, dataset, status, compliant=True)  # compliance: tests/test_mqa.py
+    assert sum(points.values()) == MAXIMUM, points
