@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 from rdflib.namespace import DCAT, DCTERMS
 
 from ckpld.config import Settings
-from tests.mqa import MAXIMUM, SPDX, datasets, score, to_dcat_ap_2
+from tests.conftest import ROOT
+from tests.mqa import MAXIMUM, SPDX, datasets, indicators, score, to_dcat_ap_2
 from tests.test_catalog import SHAPES, results, shapes
 
 SHAPES_2 = "conformance/dcat-ap/2.1.1/dcat-ap_2.1.1_shacl_"
@@ -79,3 +80,21 @@ def test_the_score_drops_with_what_is_missing(
     assert points["downloadURL"] == 20  # still given, just broken
     expected = MAXIMUM - 30 - 10 - 5 - 30 / 5 - 30
     assert sum(points.values()) == pytest.approx(expected), points
+
+
+def test_the_documented_table_is_the_scorer_s(
+    served: rdflib.Graph, client: FlaskClient, settings: Settings
+) -> None:
+    text = (ROOT / "docs" / "harvesting.md").read_text(encoding="utf-8")
+    table = text[text.index("| indicator | points | ckpld |") :].split("\n\n", 1)[0]
+    rows = [line.split("|")[1:4] for line in table.splitlines()[2:]]
+    documented = {
+        name.strip(" *"): (float(points.strip(" *")), float(got.strip(" *")))
+        for name, points, got in rows
+    }
+    (dataset,) = datasets(served)
+    points = score(served, dataset, head_status(client, settings), compliant=True)
+    maxima = {i.name: float(i.points) for i in indicators(lambda url: 200)}
+    maxima["DCAT-AP compliance"] = 30.0
+    assert documented.pop("total") == (MAXIMUM, sum(points.values()))
+    assert documented == {name: (maxima[name], got) for name, got in points.items()}
