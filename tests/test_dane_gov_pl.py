@@ -233,8 +233,9 @@ def test_what_the_schema_cannot_take_is_refused_with_its_reason(published: Publi
         feed(_substituted(published, DCT + "title", title, long))
 
 
-def test_an_http_base_gets_a_clear_404(settings: Settings) -> None:
-    app = create_app(replace(settings, base_iri="http://example.org/"))
+def test_an_http_base_gets_a_clear_404(settings: Settings, tmp_path: Path) -> None:
+    own = replace(settings, base_iri="http://example.org/", dumps_dir=tmp_path / "dumps")
+    app = create_app(own)  # (its own dumps: a release elsewhere would replace the shared one)
     response = app.test_client().get(FEED, headers={"Accept": "application/problem+json"})
     assert response.status_code == 404 and response.json is not None
     assert "takes only https URLs" in response.json["detail"]

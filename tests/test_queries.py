@@ -231,6 +231,7 @@ EXPECTED["identifiers"] = sorted(
     [
         (f"~id/place/{slug}", en(name), identifier, en(evidence))
         for slug, name, ids, evidence in [
+            ("belgia", "Belgium", [GEONAMES + "2802361/"], "Country identifiers"),
             ("chiny", "China", [WIKIDATA + "Q148", GEONAMES + "1814991/"], "Country identifiers"),
             (
                 "chorwacja",
