@@ -87,7 +87,7 @@ topic = pub.settings.base_iri + "id/organization/encc"
 quads = describe(pub.store, topic, pub.owned)
 everything = graph_quads(pub.store)
 for fmt in RDF_FORMATS:
-    body = render(quads, fmt, pub.prefixes, pub.context, "http://x/context.jsonld")
+    body = render(quads, fmt, pub.prefixes, pub.context)
     print(fmt.name, hashlib.sha256(body).hexdigest())
     print(fmt.name, "dump", hashlib.sha256(render_dump(everything, fmt, pub.prefixes)).hexdigest())
 """

@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 from ckpld.config import Settings
 from ckpld.errors import DataInvalidError
 from ckpld.model.sources import Dataset
-from ckpld.rdf.formats import RDF_FORMATS
+from ckpld.rdf.formats import RDF_FORMATS, named
 from ckpld.store import documents
 from ckpld.web.app import create_app
 from tests.conftest import ROOT
@@ -46,12 +46,9 @@ def minted(settings: Settings, dataset: Dataset) -> list[str]:
     return sorted(paths)
 
 
-def parse(body: bytes, fmt: str, context: dict[str, Any] | None = None) -> rdflib.Graph:
-    """A body as a graph (the union, for dataset formats); JSON-LD with its context inline."""
-    if fmt == "jsonld":
-        document = json.loads(body)
-        document["@context"] = context
-        body = json.dumps(document).encode()
+def parse(body: bytes, fmt: str) -> rdflib.Graph:
+    """A body as a graph (the union, for dataset formats); JSON-LD as served, with the context
+    it carries (a remote one would make rdflib fetch it, and fail offline)."""
     if fmt in ("trig", "nquads"):
         dataset = rdflib.Dataset()
         dataset.parse(data=body, format=RDFLIB_NAMES[fmt])
@@ -94,17 +91,40 @@ def test_the_303_keeps_the_query_string(client: FlaskClient) -> None:
     ],
 )
 def test_every_format_says_the_same(client: FlaskClient, path: str) -> None:
-    context = json.loads(client.get("/context.jsonld").data)["@context"]
     graphs = {}
     for fmt in RDF_FORMATS:
         response = client.get(f"{path}.{fmt.suffix}")
         assert response.status_code == 200, fmt.name
         assert response.mimetype == fmt.media_type
-        graphs[fmt.name] = parse(response.data, fmt.name, context)
+        graphs[fmt.name] = parse(response.data, fmt.name)
     reference = graphs.pop("turtle")
     assert len(reference) > 10
     for name, graph in graphs.items():
         assert isomorphic(graph, reference), name
+
+
+@pytest.mark.parametrize("path", ["/doc/organization/encc", "/graph/enrichment", "/data"])
+def test_the_default_graph_of_every_variant_holds_the_description(
+    client: FlaskClient, path: str
+) -> None:
+    turtle = client.get(f"{path}.ttl").data
+    reference = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    }
+    assert len(reference) > 10
+    for name in ("trig", "nquads"):
+        fmt = named(name)
+        assert fmt.rdf is not None
+        quads = list(ox.parse(client.get(f"{path}.{fmt.suffix}").data, format=fmt.rdf))
+        default = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in quads
+            if isinstance(q.graph_name, ox.DefaultGraph)
+        }
+        assert default == reference, name  # what a client reading the default graph sees
+        graphs = {q.graph_name for q in quads} - {ox.DefaultGraph()}
+        assert graphs, name  # and where each statement comes from
 
 
 def test_a_document_holds_what_a_client_needs(client: FlaskClient, settings: Settings) -> None:
@@ -182,10 +202,13 @@ def test_url_overrides_beat_accept(client: FlaskClient, query: str, expected: st
     assert response.mimetype == expected
 
 
-def test_json_ld_is_compact_with_a_published_context(client: FlaskClient) -> None:
+def test_json_ld_is_compact_and_carries_the_context_it_uses(client: FlaskClient) -> None:
     document = json.loads(client.get("/doc/place/wilno.jsonld").data)
-    # canonical, like every IRI in RDF output: never the address this request happened to use
-    assert document["@context"] == "https://dane.ckpodgorza.pl/context.jsonld"
+    published = json.loads(client.get("/context.jsonld").data)["@context"]
+    embedded = document["@context"]  # no second request, nothing at the canonical address
+    assert isinstance(embedded, dict) and embedded.items() <= published.items()
+    assert "name" in embedded and "schema" in embedded
+    assert len(embedded) < len(published)  # only what this document uses
     [wilno] = [
         n
         for n in document["@graph"]

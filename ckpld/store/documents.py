@@ -69,9 +69,13 @@ class Description:
         return list(dict.fromkeys([*found, *self.metadata]))
 
     def all_quads(self) -> list[ox.Quad]:
-        """The statements with their graphs, metadata in the default graph."""
-        meta = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in self.metadata]
-        return [*self.quads, *meta]
+        """What a dataset format (TriG, N-Quads) says: in the default graph, every statement
+        (the description and the document's metadata: what a client that reads only the default
+        graph, as most do, needs); in the named graphs, the description again, each statement in
+        the graph it comes from."""
+        default = ox.DefaultGraph()
+        union = [ox.Quad(t.subject, t.predicate, t.object, default) for t in self.triples()]
+        return [*union, *self.quads]
 
 
 def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> list[ox.Quad]:
@@ -163,12 +167,13 @@ def render(
     fmt: Format,
     prefixes: dict[str, str],
     context: dict[str, Any] | None = None,
-    context_url: str | None = None,
 ) -> bytes:
     """Statements in an RDF format.
 
     Graph formats get the union (each statement once); TriG and N-Quads keep the named graphs.
-    JSON-LD is compacted with `context`, whose published copy `context_url` it refers to.
+    JSON-LD is compacted with `context` and carries the part of it that it uses (`used_context`):
+    a reader needs no second request, and nothing at the server's canonical address, which a
+    test install or a mirror does not serve.
     """
     assert fmt.rdf is not None
     if fmt.rdf == ox.RdfFormat.N_QUADS:
@@ -193,9 +198,43 @@ def render(
         format="json-ld", context=context or {}, auto_compact=True, use_native_types=True
     )
     compacted = _sorted_json(json.loads(written))
-    if context_url:
-        compacted["@context"] = context_url
+    if isinstance(compacted.get("@context"), dict):
+        compacted["@context"] = used_context(compacted["@context"], compacted)
     return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
+
+
+def used_context(context: dict[str, Any], document: Any) -> dict[str, Any]:
+    """The entries of `context` that expanding `document` can use: its keywords (`@vocab`, …),
+    every term the document names (a key, a `@type` value, a compact IRI's prefix), and what
+    those entries name in turn. Leaving the others out changes nothing the document means."""
+    named: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key != "@context":
+                    named.add(key)
+                    collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+        elif isinstance(node, str):
+            named.add(node)
+
+    collect({k: v for k, v in document.items() if k != "@context"})
+    kept = {k for k in context if k.startswith("@")}
+    pending = {n.split(":", 1)[0] for n in named} | named
+    while pending:
+        found = {n for n in pending if n in context and n not in kept}
+        kept |= found
+        pending = set()
+        for term in found:
+            definition = context[term]
+            values = definition.values() if isinstance(definition, dict) else [definition]
+            for value in values:
+                if isinstance(value, str):
+                    pending |= {value, value.split(":", 1)[0]}
+    return {k: v for k, v in context.items() if k in kept}
 
 
 def _node(term: object) -> Any:

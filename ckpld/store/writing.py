@@ -36,7 +36,6 @@ class Writer:
     format: str
     prefixes: dict[str, str]
     context: dict[str, Any] | None = None
-    context_url: str | None = None
 
     def __call__(self, result: QueryResult) -> bytes:
         """The body.
@@ -52,7 +51,7 @@ class Writer:
                 why = "triple terms, which JSON-LD cannot carry"
                 raise _unwritable(result, fmt, why, ("jsonld",))
             quads = [ox.Quad(t.subject, t.predicate, t.object) for t in result.triples]
-            return render(quads, fmt, self.prefixes, self.context, self.context_url)
+            return render(quads, fmt, self.prefixes, self.context)
         # SELECT and ASK answers; also written by `ckpld query` (the same writers)
         try:
             return serialize(result, fmt, self.prefixes)

@@ -35,7 +35,6 @@ def negotiated(
     suffix: str | None,
     offers: Sequence[Format],
     content: Callable[[], Description],
-    embed_context: bool = False,
 ) -> Response:
     """The representation of `content()` the client asked for (by `Accept` or `suffix`), cached.
 
@@ -45,8 +44,6 @@ def negotiated(
         suffix: A format suffix from the URL, which beats `Accept`.
         offers: The formats this document comes in.
         content: Makes the statements (raises NotFoundError when there is nothing).
-        embed_context: JSON-LD carries its context instead of referring to the published one
-            (for metadata that harvesters read on their own, without a second request).
     """
     desc = pub.cache.get(("describe", path), content)  # 404 before 406: is there anything here?
     chosen = negotiate(request.headers.get("Accept"), offers, override_of(suffix, request.args))
@@ -57,9 +54,7 @@ def negotiated(
     lang = language(request.headers.get("Accept-Language"), forced) if chosen is HTML else ""
     keep_lang = forced in LANGUAGES and chosen is HTML
     key = ("doc", path, chosen.name, lang, keep_lang)
-    rep = pub.cache.get(
-        key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang, embed_context)
-    )
+    rep = pub.cache.get(key, lambda: _represent(pub, path, chosen, offers, desc, lang, keep_lang))
     return respond(rep, request, pub.settings.cache_max_age)
 
 
@@ -71,14 +66,11 @@ def _represent(
     desc: Description,
     lang: str,
     keep_lang: bool,
-    embed_context: bool,
 ) -> Representation:
     if fmt is HTML:
         body = _html(pub, desc, path, offers, lang, keep_lang).encode()
     else:
-        # canonical, like every IRI
-        context_url = None if embed_context else pub.settings.base_iri + "context.jsonld"
-        body = render(desc.all_quads(), fmt, pub.prefixes, pub.context, context_url)
+        body = render(desc.all_quads(), fmt, pub.prefixes, pub.context)
     vary = ["Accept"] + (["Accept-Language"] if HTML in offers and not keep_lang else [])
     links = [*alternates(path, offers, fmt), f'<{desc.document}>; rel="canonical"']
     etag = (

@@ -45,7 +45,7 @@ def catalog(suffix: str | None) -> Response:
         quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in pub.catalogue)
         return Description(iri, iri, tuple(quads))
 
-    return negotiated(pub, "/catalog", suffix, DOCUMENT_OFFERS, content, embed_context=True)
+    return negotiated(pub, "/catalog", suffix, DOCUMENT_OFFERS, content)
 
 
 @bp.get("/harvest/dane-gov-pl.xml")

@@ -131,7 +131,7 @@ def void(suffix: str | None) -> Response:
         )
         return Description(dataset, document, tuple(quads), tuple(about))
 
-    return negotiated(pub, "/void", suffix, DOCUMENT_OFFERS, content, embed_context=True)
+    return negotiated(pub, "/void", suffix, DOCUMENT_OFFERS, content)
 
 
 @bp.get("/source/<name>")

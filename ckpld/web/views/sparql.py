@@ -167,8 +167,7 @@ def _represent(
     # The answer's body is written in the query process, under the query's deadline; an HTML
     # page is made here, from at most HTML_ROWS rows (and HTML_CELLS values).
     page = fmt is HTML
-    context_url = settings.base_iri + "context.jsonld"
-    writer = None if page else Writer(fmt.name, pub.prefixes, pub.context, context_url)
+    writer = None if page else Writer(fmt.name, pub.prefixes, pub.context)
     result = pub.store.query(
         sparql.query,
         default_graphs=sparql.default_graphs,
@@ -223,13 +222,7 @@ def _service(pub: Publication, sparql: SparqlRequest) -> Response:
 
     def make() -> Representation:
         triples = service_description(pub.settings, pub.queryable, endpoints, formats)
-        body = render(
-            _quads(triples),
-            chosen,
-            pub.prefixes,
-            pub.context,
-            pub.settings.base_iri + "context.jsonld",
-        )
+        body = render(_quads(triples), chosen, pub.prefixes, pub.context)
         return Representation(
             body,
             media_type(chosen),
