@@ -44,9 +44,33 @@ def test_description_has_parts_sources_and_labels(
         and q.predicate.value.endswith("foundingDate")
         for q in quads
     )
-    # each statement keeps its graph
+    # each statement keeps its graph (the VoID graph names it as an example resource)
     graphs = {value_of(q.graph_name) for q in quads}
-    assert graphs == {settings.graph_iri(g) for g in ("page", "enrichment", "vocabulary")}
+    expected = ("page", "enrichment", "vocabulary", "metadata")
+    assert graphs == {settings.graph_iri(g) for g in expected}
+
+
+def test_description_has_what_points_at_the_topic(
+    publication: Publication, settings: Settings
+) -> None:
+    base = settings.base_iri
+    topic = base + "id/organization/encc"
+    quads = describe(publication.store, topic, publication.owned)
+    pointing = {
+        (value_of(q.subject), q.predicate.value)
+        for q in quads
+        if isinstance(q.object, ox.NamedNode) and q.object.value == topic
+    }
+    membership = base + "id/membership/encc/centrum-kultury-podgorza"
+    assert any(s == membership for s, _ in pointing)  # followed from the network to it
+    assert all(not s.startswith(topic + "#") for s, _ in pointing)
+    names = {value_of(q.object) for q in quads if value_of(q.subject) == membership}
+    assert names  # and the pointing resource comes with its label
+    answer = publication.store.query(
+        f"SELECT ?s ?p WHERE {{ ?s ?p <{topic}> FILTER(isIRI(?s) && ?s != <{topic}>) }}"
+    )
+    every = {(value_of(s), value_of(p)) for s, p in answer.rows}
+    assert pointing == {(s, p) for s, p in every if not s.startswith(topic + "#")}
 
 
 def test_invalid_iris_are_refused_not_injected(publication: Publication) -> None:

@@ -78,8 +78,14 @@ class Description:
         return [*union, *self.quads]
 
 
+INCOMING = 500  # most statements pointing at a topic a document carries (the endpoint has all)
+
+
 def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> list[ox.Quad]:
-    """What to say about `topic`: its statements and its parts', where they come from, labels.
+    """What to say about `topic`: its statements and its parts', where they come from, the
+    statements of other resources that point at it (up to `INCOMING`, so that a client that
+    follows links reaches every resource from any one, as in a symmetric concise bounded
+    description), and the labels of every resource named.
 
     Args:
         store: Where the statements are.
@@ -99,11 +105,26 @@ def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> li
     source_parts = [_iri(o) for s in sources for o in owned.get(s.value, ())]
     provenance = _quads(store, [*sources, *source_parts], ())
     described = {*subjects, *sources, *source_parts}
+    pointing = _pointing_at(store, subjects[0])
     linked = {
         q.object for q in (*own, *provenance) if isinstance(q.object, ox.NamedNode)
-    } - described
-    labels = _quads(store, sorted(linked, key=str), [ox.NamedNode(p) for p in LABEL_PROPERTIES])
-    return list(dict.fromkeys([*own, *provenance, *labels]))
+    } | {q.subject for q in pointing if isinstance(q.subject, ox.NamedNode)}
+    labels = _quads(
+        store, sorted(linked - described, key=str), [ox.NamedNode(p) for p in LABEL_PROPERTIES]
+    )
+    return list(dict.fromkeys([*own, *provenance, *pointing, *labels]))
+
+
+def _pointing_at(store: Store, topic: ox.NamedNode) -> list[ox.Quad]:
+    """Statements of other resources whose object is `topic` (its own parts' aside)."""
+    own = ox.Literal(topic.value + "#")
+    result = internal_query(
+        store,
+        f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?o {{ {topic} }} "
+        f"FILTER(isIRI(?s) && ?s != ?o && !STRSTARTS(STR(?s), {own})) }} "
+        f"ORDER BY ?s ?p ?g LIMIT {INCOMING}",
+    )
+    return _rows_to_quads(result.rows)
 
 
 def document_metadata(
