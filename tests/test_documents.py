@@ -67,7 +67,8 @@ def test_description_has_what_points_at_the_topic(
     names = {value_of(q.object) for q in quads if value_of(q.subject) == membership}
     assert names  # and the pointing resource comes with its label
     answer = publication.store.query(
-        f"SELECT ?s ?p WHERE {{ ?s ?p <{topic}> FILTER(isIRI(?s) && ?s != <{topic}>) }}"
+        f"SELECT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{topic}> }} "
+        f"FILTER(isIRI(?s) && ?s != <{topic}>) }}"
     )
     every = {(value_of(s), value_of(p)) for s, p in answer.rows}
     assert pointing == {(s, p) for s, p in every if not s.startswith(topic + "#")}

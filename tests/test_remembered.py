@@ -23,6 +23,8 @@ QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g 
 class Unreadable:
     """A store that must not be asked."""
 
+    default_graphs: tuple[str, ...] = ()
+
     def query(self, sparql: str, **_: object) -> QueryResult:
         raise AssertionError("asked the store")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from collections import Counter
 from dataclasses import replace
@@ -15,6 +16,7 @@ from rdflib import RDF, URIRef
 from ckpld.config import Settings
 from ckpld.publish.publication import publish
 from tests.conftest import ROOT
+from tests.terms import as_literal
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 
@@ -137,3 +139,29 @@ def test_counts_follow_the_data(settings: Settings, tmp_path: Path) -> None:
     assert after.entities == before.entities + 1
     thing = "https://schema.org/Thing"
     assert after.classes.get(thing, 0) == before.classes.get(thing, 0) + 1
+
+
+def test_the_dataset_has_one_size_everywhere(app: Flask, settings: Settings) -> None:
+    """How big is the dataset? The same figure in VoID, in the catalogue, on the home page, in
+    the dumps, at /data and in a count over the endpoint's default graph."""
+    client = app.test_client()
+    dataset = URIRef(settings.dataset_iri)
+    triples = URIRef("http://rdfs.org/ns/void#triples")
+    void = rdflib.Graph().parse(data=client.get("/void.ttl").data, format="turtle")
+    size = int(as_literal(void.value(dataset, triples)))
+    catalog = rdflib.Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    assert int(as_literal(catalog.value(dataset, triples))) == size
+    home = client.get("/", headers={"Accept": "text/html", "Accept-Language": "en"}).text
+    assert f"{size:,} RDF triples" in home
+    counted = client.get(
+        "/sparql",
+        query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json
+    assert counted is not None
+    assert int(counted["results"]["bindings"][0]["n"]["value"]) == size
+    assert len(client.get("/data.nt").data.splitlines()) == size
+    pub = app.extensions["ckpld"]
+    assert pub.manifest is not None and pub.manifest.folder is not None
+    dump = pub.manifest.folder / f"{settings.dataset_id}.nt.gz"
+    assert len(gzip.decompress(dump.read_bytes()).splitlines()) == size

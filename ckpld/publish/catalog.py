@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ckpld.config import Settings
 from ckpld.publish.dumps import DATA_DUMPS, GZIP, Dump, DumpFile
-from ckpld.publish.metadata import Statistics
+from ckpld.publish.metadata import Statistics, integer
 from ckpld.publish.void import vocabularies
 from ckpld.rdf.namespaces import STANDARD, node, term
 from ckpld.rdf.triples import Pair, Triples, bilingual, text, typed
@@ -172,6 +172,7 @@ def catalogue(
         *bilingual("dct:description", settings.description_pl, settings.description_en),
         *_keywords(settings),
         ("dct:identifier", ox.Literal(settings.dataset_id)),
+        ("void:triples", integer(stats.triples)),  # the size: as in VoID, the dumps, SPARQL
         ("dcat:version", ox.Literal(release.version)),
         ("owl:versionInfo", ox.Literal(release.version)),  # the same, for DCAT-AP 2 readers
         ("dcat:theme", theme),

@@ -91,34 +91,11 @@ def sizes(store: Store) -> Statistics:
     )
 
 
-def with_graph(
-    store: Store, before: Statistics, graph: str, triples: list[ox.Triple]
-) -> Statistics:
-    """The sizes once `triples` are added to `store` as the new named graph `graph` (call it
-    before adding them): counted from the new triples alone, not over the whole store again."""
-    unique = list(dict.fromkeys(triples))
-    # Which of them the store already holds in some graph (a fresh blank node it cannot).
-    ground = [
-        t
-        for t in unique
-        if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
-    ]
-    known = 0
-    for start in range(0, len(ground), 500):
-        rows = " ".join(
-            f"({t.subject} {t.predicate} {t.object})" for t in ground[start : start + 500]
-        )
-        answer = store.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
-            "FILTER EXISTS { ?s ?p ?o } }"
-        )
-        known += _int(answer.rows[0][0])
-    graphs = {**before.graphs, graph: len(unique)}
-    return Statistics(
-        triples=before.triples + len(unique) - known,
-        graphs=dict(sorted(graphs.items())),
-        classes={},
-    )
+def with_graph(before: Statistics, graph: str, triples: list[ox.Triple]) -> Statistics:
+    """The sizes once `triples` are added as the new named graph `graph`: the default graph,
+    the data's, keeps its size; the new graph is counted from its triples alone."""
+    graphs = {**before.graphs, graph: len(dict.fromkeys(triples))}
+    return Statistics(triples=before.triples, graphs=dict(sorted(graphs.items())), classes={})
 
 
 @dataclass(frozen=True)
@@ -220,9 +197,13 @@ def service_description(
 ) -> list[ox.Triple]:
     """The SPARQL 1.1 Service Description of the endpoint at `endpoints` (canonical and as used).
 
+    The default graph is the union of the dataset's data graphs (not of every named graph: the
+    VoID description and the catalogue are named graphs only), so the service does not claim
+    `sd:UnionDefaultGraph`.
+
     Args:
         settings: For the base IRI, titles and the SERVICE allow-list.
-        stats: Sizes of the union and of each named graph, for `void:triples`.
+        stats: Sizes of the default graph and of each named graph, for `void:triples`.
         endpoints: The endpoint's URLs: as the client used it, and the canonical one.
         result_formats: W3C format IRIs the endpoint can answer in.
     """
@@ -234,7 +215,6 @@ def service_description(
         (service, term("dct:title"), ox.Literal(f"SPARQL: {settings.title_pl}", language="pl")),
         (service, term("dct:title"), ox.Literal(f"SPARQL: {settings.title_en}", language="en")),
         (service, term("sd:supportedLanguage"), ox.NamedNode(term("sd:SPARQL11Query"))),
-        (service, term("sd:feature"), ox.NamedNode(term("sd:UnionDefaultGraph"))),
         (
             service,
             term("sd:defaultEntailmentRegime"),

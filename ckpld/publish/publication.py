@@ -102,7 +102,7 @@ class Publication:
             self.modified,
             self.issued,
             self.statistics,
-            tuple(self.queryable.graphs),
+            tuple(self.statistics.graphs),
             self.prefixes,
         )
 
@@ -116,7 +116,7 @@ class Publication:
         manifest, catalogue = ensure(self.edition())
         if isinstance(self.store, LocalStore):  # a remote store got it from `ckpld load`
             name = self.settings.graph_iri(CATALOG_GRAPH)
-            self.queryable = with_graph(self.store, self.queryable, name, catalogue)
+            self.queryable = with_graph(self.queryable, name, catalogue)
             graph = ox.NamedNode(name)
             self.store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in catalogue])
             self.owned = _merged(self.owned, owned_by_hash(t.subject for t in catalogue))
@@ -179,7 +179,8 @@ def publish(settings: Settings, *, record: bool = False) -> Publication:
     description = void_description(
         settings, found, version[:16], date_time(modified), date_time(issued)
     )
-    queryable = with_graph(store, found.statistics, name, description)
+    store.default_graphs = tuple(found.statistics.graphs)  # the data; VoID and DCAT named only
+    queryable = with_graph(found.statistics, name, description)
     graph = ox.NamedNode(name)
     store.add([ox.Quad(t.subject, t.predicate, t.object, graph) for t in description])
     return Publication(
@@ -195,7 +196,7 @@ def publish(settings: Settings, *, record: bool = False) -> Publication:
         owned=_merged(found.owned, owned_by_hash(t.subject for t in description)),
         shapes=_shape_quads(settings, shapes),
         labels=_labels(graph_quads(store, settings.graph_iri("vocabulary"))),
-        cookbook=read_cookbook(settings.queries_dir),
+        cookbook=read_cookbook(settings.queries_dir, settings.base_iri),
         cache=LRU(settings.cache_entries, settings.cache_bytes, weight),
     )
 
@@ -208,6 +209,7 @@ def _publish_remote(settings: Settings) -> Publication:
     store = RemoteStore(settings.store_url, settings.base_iri, pool=pool)
     found = read_void(store, settings)
     store.graphs = found.graphs
+    store.default_graphs = tuple(found.statistics.graphs)  # the data; VoID and DCAT named only
     vocabulary = settings.graph_iri("vocabulary")
     return Publication(
         settings=settings,
@@ -222,7 +224,7 @@ def _publish_remote(settings: Settings) -> Publication:
         owned=owned(store),
         shapes=_shape_quads(settings, read_shapes(settings)),
         labels=_labels(graph_quads(store, vocabulary)),
-        cookbook=read_cookbook(settings.queries_dir),
+        cookbook=read_cookbook(settings.queries_dir, settings.base_iri),
         cache=LRU(settings.cache_entries, settings.cache_bytes, weight),
     )
 

@@ -68,10 +68,12 @@ class Built:
     catalogue: list[ox.Triple]
 
 
-def dataset_quads(store: Store, settings: Settings) -> list[ox.Quad]:
-    """The whole dataset: every named graph except the catalogue (which describes the dumps)."""
-    excluded = ox.NamedNode(settings.graph_iri(CATALOG_GRAPH))
-    return [q for q in graph_quads(store) if q.graph_name != excluded]
+def dataset_quads(store: Store) -> list[ox.Quad]:
+    """The whole dataset: its data graphs (the store's default graph), each statement in its
+    graph; not the VoID description and the catalogue, which describe it."""
+    if not store.default_graphs:
+        return graph_quads(store)
+    return [q for g in store.default_graphs for q in graph_quads(store, g)]
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Edition:
         version_id: The data version (16 hex digits).
         modified: When the data last changed; issued: when it was first published.
         statistics: Counts over the data.
-        graphs: The graphs a dump holds (the data's and the metadata's).
+        graphs: The graphs a dump holds: the data's.
         prefixes: Prefixes for the files.
     """
 
@@ -114,8 +116,7 @@ def key(edition: Edition) -> str:
 def make(edition: Edition) -> Built:
     """Render every file of the release for `edition` (nothing is written)."""
     settings = edition.settings
-    catalog = settings.graph_iri(CATALOG_GRAPH)
-    bulk = Bulk.read(edition.store, [g for g in edition.graphs if g != catalog], edition.prefixes)
+    bulk = Bulk.read(edition.store, list(edition.graphs), edition.prefixes)
     files: dict[str, bytes] = {}
     described: list[DumpFile] = []
     bodies = render_all(bulk, [(dump.format, dump.gzip) for dump in DATA_DUMPS])

@@ -80,6 +80,14 @@ def _weight(term: Term | None) -> int:
 class Store(Protocol):
     """What the rest of ckpld needs from a triple store."""
 
+    @property
+    def default_graphs(self) -> tuple[str, ...]:
+        """The graphs whose union is a query's default graph when it names no dataset of its
+        own (empty: every graph). ckpld sets the dataset's data graphs: its VoID description
+        and DCAT catalogue are named graphs only, so that counting the default graph counts
+        the dataset."""
+        ...
+
     def query(
         self,
         sparql: str,
@@ -95,7 +103,8 @@ class Store(Protocol):
 
         Args:
             sparql: The query; relative IRIs resolve against the base IRI.
-            default_graphs: Graphs whose union is the default graph (all graphs if empty).
+            default_graphs: Graphs whose union is the default graph (if empty: the store's
+                `default_graphs`, or all graphs).
             named_graphs: Graphs available to GRAPH (all graphs if empty).
             timeout: Seconds after which the query is stopped (None: no limit, for ckpld's own
                 queries).

@@ -53,6 +53,7 @@ class DiskStore(LocalStore):
     ) -> None:
         # LocalStore's in-memory store is replaced by per-process read-only handles.
         self._base_iri = base_iri
+        self.default_graphs: tuple[str, ...] = ()
         self._folder = folder
         self._data = data
         self._current = data

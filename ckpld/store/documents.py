@@ -106,9 +106,9 @@ def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> li
     provenance = _quads(store, [*sources, *source_parts], ())
     described = {*subjects, *sources, *source_parts}
     pointing = _pointing_at(store, subjects[0])
-    linked = {
-        q.object for q in (*own, *provenance) if isinstance(q.object, ox.NamedNode)
-    } | {q.subject for q in pointing if isinstance(q.subject, ox.NamedNode)}
+    linked = {q.object for q in (*own, *provenance) if isinstance(q.object, ox.NamedNode)} | {
+        q.subject for q in pointing if isinstance(q.subject, ox.NamedNode)
+    }
     labels = _quads(
         store, sorted(linked - described, key=str), [ox.NamedNode(p) for p in LABEL_PROPERTIES]
     )

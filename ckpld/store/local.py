@@ -13,11 +13,13 @@ from ckpld.store import QueryResult, Write, written
 from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
 from ckpld.store.query_text import QueryText, read
 
-Request = tuple[str, tuple[str, ...], tuple[str, ...], int | None, Write | None, QueryText | None]
+Graphs = tuple[str, ...]
+Request = tuple[str, Graphs, Graphs, int | None, Write | None, QueryText | None, Graphs]
 
 
 class LocalStore:
-    """A pyoxigraph store; the default graph of a query is the union of all named graphs.
+    """A pyoxigraph store; the default graph of a query is the union of `default_graphs` (of all
+    named graphs while that is empty).
 
     Queries with a timeout run in a child process that is killed when they are late (see
     `ckpld.store.isolation`; `pool` says how many) and, unless told otherwise, has no network
@@ -28,6 +30,7 @@ class LocalStore:
         self, base_iri: str, quads: Iterable[ox.Quad] = (), pool: Pool = DEFAULT_POOL
     ) -> None:
         self._base_iri = base_iri
+        self.default_graphs: tuple[str, ...] = ()
         self._store = ox.Store()
         self._store.extend(quads)
         self._runner = QueryRunner(self._execute, pool)
@@ -63,6 +66,7 @@ class LocalStore:
             limit,
             write,
             reading,
+            self.default_graphs,  # in the request: a query process may have started before
         )
         if timeout is None:
             return self._execute(request)
@@ -83,16 +87,19 @@ class LocalStore:
         self._runner.close()
 
     def _execute(self, request: Request) -> QueryResult:
-        sparql, default_graphs, named_graphs, limit, write, reading = request
-        # The default graph is the union of all graphs, unless the protocol's parameters or the
-        # query's FROM / FROM NAMED name a dataset: then exactly that one.
+        sparql, default_graphs, named_graphs, limit, write, reading, data = request
+        # The default graph is the union of the data graphs (of all graphs if none are set),
+        # unless the protocol's parameters or the query's FROM / FROM NAMED name a dataset: then
+        # exactly that one. GRAPH ranges over every graph.
         reading = reading or read(sparql, self._base_iri)
         named_dataset = bool(default_graphs or named_graphs) or reading.dataset
+        if not named_dataset and data:
+            default_graphs = data
         try:
             answer = self._store.query(
                 sparql,
                 base_iri=self._base_iri,
-                use_default_graph_as_union=not named_dataset,
+                use_default_graph_as_union=not named_dataset and not data,
                 default_graph=[ox.NamedNode(g) for g in default_graphs] or None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] or None,
             )

@@ -32,6 +32,11 @@ class Remembered:
         self._folder = folder
         self._key = key
 
+    @property
+    def default_graphs(self) -> tuple[str, ...]:
+        """The store's (see `ckpld.store.Store`)."""
+        return self._store.default_graphs
+
     def query(
         self,
         sparql: str,

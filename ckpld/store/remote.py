@@ -38,6 +38,7 @@ class RemoteStore:
         self.endpoint = endpoint
         self._base_iri = base_iri
         self.graphs = tuple(graphs)
+        self.default_graphs: tuple[str, ...] = ()
         self._sessions: dict[int, requests.Session] = {}
         self._syntax = ox.Store()  # empty: parses queries, so errors read alike on every store
         # The store is asked from here (under gevent, waiting costs a greenlet, not a worker);
@@ -58,11 +59,12 @@ class RemoteStore:
         self, reading: QueryText, default_graphs: Sequence[str], named_graphs: Sequence[str]
     ) -> tuple[list[str], list[str]]:
         """The dataset to send: what the client named (protocol parameters, else FROM and FROM
-        NAMED), kept within the dataset's graphs, whose union is the default otherwise. Always
+        NAMED), kept within the dataset's graphs; otherwise the union of `default_graphs` (of
+        all the dataset's graphs while that is empty), and GRAPH over all of them. Always
         explicit, because engines differ on what an unnamed part means (Virtuoso lets GRAPH
         range over all its graphs, system graphs included, when a query has FROM only)."""
         if not (default_graphs or named_graphs or reading.dataset):
-            return list(self.graphs), list(self.graphs)
+            return list(self.default_graphs or self.graphs), list(self.graphs)
         if not (default_graphs or named_graphs):
             default_graphs = [g for g in reading.default_graphs if g]
             named_graphs = [g for g in reading.named_graphs if g]

@@ -192,7 +192,8 @@ def page_urls() -> list[str]:
     space = ox.Literal(base + THING)
     rows = internal_query(
         pub.store,
-        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }}",
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }}",
     ).rows
     documents = {
         document_of(base, row[0].value) for row in rows if isinstance(row[0], ox.NamedNode)

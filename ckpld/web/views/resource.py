@@ -94,7 +94,7 @@ def graph(name: str) -> Response:
 @bp.get("/data", defaults={"suffix": None})
 @bp.get("/data.<suffix>")
 def data(suffix: str | None) -> Response:
-    """The whole dataset: every named graph (TriG, N-Quads) or their union (other formats)."""
+    """The whole dataset: its data graphs (TriG, N-Quads) or their union (other formats)."""
     pub = publication()
     iri = pub.settings.base_iri + "data"
     if suffix is not None and split_suffix("data." + suffix)[1] is None:
@@ -104,7 +104,7 @@ def data(suffix: str | None) -> Response:
         "/data",
         suffix,
         RDF_FORMATS,
-        lambda: Description(iri, iri, tuple(dataset_quads(pub.store, pub.settings))),
+        lambda: Description(iri, iri, tuple(dataset_quads(pub.store))),
     )
 
 
@@ -178,4 +178,5 @@ def _known(pub: Publication, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return bool(internal_query(pub.store, f"ASK {{ {node} ?p ?o }}").boolean)
+    # in any graph: the dataset and the services are described in the VoID and DCAT graphs
+    return bool(internal_query(pub.store, f"ASK {{ GRAPH ?g {{ {node} ?p ?o }} }}").boolean)
