@@ -167,3 +167,18 @@ def test_reading_takes_linear_time(unit: str) -> None:
         return best
 
     assert took(100_000) / took(25_000) < 8
+
+
+@pytest.mark.parametrize(
+    ("text", "based"),
+    [
+        ("BASE <http://x/> SELECT * {}", True),
+        ("# a comment\nBASE <http://x/>\nPREFIX a: <b#> SELECT * {}", True),
+        ("PREFIX a: <b#> BASE <http://x/> SELECT * {}", True),
+        ("SELECT * { ?s <BASE> ?o }", False),
+        ("SELECT ('BASE <http://x/>' AS ?x) {}", False),
+        ("# BASE <http://x/>\nSELECT * {}", False),
+    ],
+)
+def test_a_query_s_own_base_is_seen_as_the_engine_sees_it(text: str, based: bool) -> None:
+    assert read(text, BASE).based is based

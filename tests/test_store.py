@@ -36,7 +36,9 @@ def local(settings: Settings) -> Publication:
 @pytest.fixture(scope="module")
 def remote(virtuoso: Virtuoso, settings: Settings) -> Iterator[RemoteStore]:
     store = RemoteStore(virtuoso.endpoint, settings.base_iri)
-    store.graphs = read_void(store, settings).graphs
+    found = read_void(store, settings)
+    store.graphs = found.graphs
+    store.default_graphs = tuple(found.statistics.graphs)  # as a publication sets it
     yield store
     store.close()
 

@@ -483,3 +483,49 @@ def test_a_store_given_the_reading_does_not_read_again(
 
     monkeypatch.setattr(local, "read", refuse)
     assert store.query("ASK { ?s ?p ?o }", reading=reading).boolean is True
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "expected"),
+    [
+        (SELECT, "csv", "text/csv"),
+        (SELECT, "tsv", "text/tab-separated-values"),
+        (SELECT, "xml", "application/sparql-results+xml"),
+        (SELECT, "application/xml", "application/sparql-results+xml"),
+        (CONSTRUCT, "json", "application/ld+json"),
+        (CONSTRUCT, "xml", "application/rdf+xml"),
+        (CONSTRUCT, "application/xml", "application/rdf+xml"),
+        (CONSTRUCT, "nt", "application/n-triples"),
+    ],
+)
+@pytest.mark.parametrize("parameter", ["format", "output"])
+def test_a_format_parameter_works_alike_in_get_form_post_and_direct_post(
+    client: FlaskClient, query: str, name: str, expected: str, parameter: str
+) -> None:
+    by_get = client.get("/sparql", query_string={"query": query, parameter: name})
+    by_form = client.post("/sparql", data={"query": query, parameter: name})
+    direct = client.post(
+        f"/sparql?{parameter}={name}",
+        data=query.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    for response in (by_get, by_form, direct):
+        assert response.status_code == 200 and response.mimetype == expected
+    assert by_get.data == by_form.data == direct.data
+
+
+def test_a_format_no_answer_can_take_gets_a_406_listing_those_that_can(
+    client: FlaskClient,
+) -> None:
+    response = client.get(
+        "/sparql",
+        query_string={"query": SELECT, "format": "turtle"},
+        headers={"Accept": "application/problem+json"},
+    )
+    assert response.status_code == 406 and response.json is not None
+    assert "text/csv" in response.json["detail"]
+
+
+def test_documents_answer_application_xml_with_rdf_xml(client: FlaskClient) -> None:
+    response = client.get("/doc/place/wilno", headers={"Accept": "application/xml"})
+    assert response.status_code == 200 and response.mimetype == "application/rdf+xml"

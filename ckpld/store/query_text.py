@@ -88,6 +88,7 @@ class QueryText:
         default_graphs: The IRIs after FROM (None where one cannot be read in advance).
         named_graphs: The IRIs after FROM NAMED (likewise).
         volatile: True when the query calls NOW, RAND, UUID or STRUUID: each run differs.
+        based: True when the query declares its own BASE (before its query form).
     """
 
     form: str | None
@@ -97,6 +98,7 @@ class QueryText:
     default_graphs: tuple[str | None, ...] = ()
     named_graphs: tuple[str | None, ...] = ()
     volatile: bool = False
+    based: bool = False
 
 
 def read(text: str, base: str) -> QueryText:
@@ -257,7 +259,7 @@ def engine_reading(text: str, base: str) -> QueryText:
     tokens = list(_tokens(text))
     prefixes: dict[str, str] = {}
     form: str | None = None
-    update = volatile = dataset = False
+    update = volatile = dataset = based = False
     services: list[str | None] = []
     graphs: dict[bool, list[str | None]] = {False: [], True: []}
     for i, (kind, value) in enumerate(tokens):
@@ -265,6 +267,7 @@ def engine_reading(text: str, base: str) -> QueryText:
         following = tokens[i + 1 : i + 4]  # what the keywords below look at: at most 3 tokens
         if upper == "BASE" and following and following[0][0] == "iri":
             base = urljoin(base, _iri(following[0][1]))
+            based = based or form is None
         elif upper == "PREFIX" and len(following) >= 2 and following[0][0] == "pname":
             if following[1][0] == "iri":
                 name = following[0][1].rstrip(":").split(":")[0]
@@ -289,6 +292,7 @@ def engine_reading(text: str, base: str) -> QueryText:
         tuple(graphs[False]),
         tuple(graphs[True]),
         volatile,
+        based,
     )
 
 

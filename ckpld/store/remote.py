@@ -121,7 +121,10 @@ class RemoteStore:
                 pass  # it parses; running it on nothing is not the point
         defaults, named = self._dataset(reading, default_graphs, named_graphs)
         graph_form = reading.form in ("CONSTRUCT", "DESCRIBE")
-        fields = [("query", f"BASE <{self._base_iri}>\n{sparql}")]
+        # The server's base for relative IRIs, unless the query declares its own (some engines,
+        # Virtuoso among them, refuse a second BASE).
+        text = sparql if reading.based else f"BASE <{self._base_iri}>\n{sparql}"
+        fields = [("query", text)]
         fields += [("default-graph-uri", g) for g in defaults]
         fields += [("named-graph-uri", g) for g in named]
         try:

@@ -27,13 +27,14 @@ UPDATE = "application/sparql-update"
 
 @dataclass(frozen=True)
 class SparqlRequest:
-    """A query request: the query (None for a bare GET), the dataset it names, and the URL's
-    parameters as read once (None when the query did not come from the URL: a cookbook page)."""
+    """A query request: the query (None for a bare GET), the dataset it names, and the request's
+    parameters as read once, the URL's then a form body's (None when the query did not come with
+    the request: a cookbook page). A form's `format=` counts as the URL's does."""
 
     query: str | None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    url_params: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
+    params: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
 
 
 def parse_request(
@@ -75,13 +76,13 @@ def parse_request(
     if not queries:
         if method == "POST" or default or named:
             raise BadQueryError("the request has no 'query' parameter")
-        return SparqlRequest(None, url_params=tuple(in_url))
+        return SparqlRequest(None, params=tuple(in_url))
     if len(queries[0]) > max_length:
         raise PayloadTooLargeError(
             f"the query is {len(queries[0])} characters long; this server "
             f"accepts up to {max_length}"
         )
-    return SparqlRequest(queries[0], default, named, tuple(in_url))
+    return SparqlRequest(queries[0], default, named, tuple(params))
 
 
 def _post_params(

@@ -111,10 +111,15 @@ def test_every_iri_303s_to_a_document_in_every_format(
 
 def test_every_other_published_iri_answers(live_server: LiveServer, settings: Settings) -> None:
     # Vocabulary terms, shapes, graphs, dumps, archived pages: every IRI under the base that the
-    # server itself publishes (in /data.nq), fragment dropped, answers 200 (after any 303).
-    quads = ox.parse(
-        requests.get(live_server.url + "/data.nq", timeout=30).content, format=ox.RdfFormat.N_QUADS
-    )
+    # server itself publishes (the data, its VoID and its catalogue), fragment dropped, answers
+    # 200 (after any 303).
+    quads = [
+        q
+        for path in ("/data.nq", "/void.nq", "/catalog.nq")
+        for q in ox.parse(
+            requests.get(live_server.url + path, timeout=30).content, format=ox.RdfFormat.N_QUADS
+        )
+    ]
     iris = {
         t.value.split("#")[0]
         for q in quads

@@ -322,7 +322,7 @@ def _page(pub: Publication, body: str, tag: str, policy: str | None = None) -> R
 
 def _override(sparql: SparqlRequest) -> str | None:
     # The last of repeated values wins: SPARQLWrapper sends `format=tsv&format=text/tab-...`.
-    params = sparql.url_params
+    params = sparql.params
     if params is None:  # a cookbook page: its query did not come from the URL
         params = tuple(url_params(request.query_string))
     return override_of(None, {k: v for k, v in params if k in OVERRIDES})
