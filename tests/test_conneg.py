@@ -57,7 +57,7 @@ RDFLIB_ANY = (
         pytest.param("text/html;q=0.9, text/turtle", "turtle", id="rdf-preferred-over-html"),
         pytest.param("TEXT/TURTLE", "turtle", id="case-insensitive"),
         pytest.param("image/png", None, id="unknown-type"),
-        pytest.param("application/xml", None, id="plain-xml-not-offered"),
+        pytest.param("application/xml", "rdfxml", id="plain-xml-is-rdf-xml"),
         pytest.param("text/turtle;q=0", None, id="only-refusal"),
         pytest.param("garbage;;;q=x", None, id="malformed"),
     ],

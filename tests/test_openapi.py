@@ -180,7 +180,7 @@ EXCHANGES: list[tuple[str, str, dict[str, str], str | None, int, str | None]] = 
     ("GET", "/sparql", {"Accept": "text/html"}, None, 200, "text/html"),
     ("GET", "/sparql", {}, None, 200, "text/turtle"),
     ("GET", "/sparql/", {"Accept": "application/rdf+xml"}, None, 200, "application/rdf+xml"),
-    ("GET", "/sparql?_format=json", {}, None, 406, "application/problem+json"),
+    ("GET", "/sparql?_format=csv", {}, None, 406, "application/problem+json"),
     ("GET", f"/sparql?query={SELECT}", {}, None, 200, "application/sparql-results+json"),
     ("GET", f"/sparql?query={SELECT}&format=csv", {}, None, 200, "text/csv"),
     ("GET", f"/sparql/?query={SELECT}", {"Accept": "text/html"}, None, 200, "text/html"),

@@ -156,13 +156,22 @@ def test_sitemap_lists_every_page_and_robots_points_at_it(
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     urls = [e.text or "" for e in root.findall("s:url/s:loc", ns)]
     assert len(urls) == len(set(urls)) > 50
-    assert settings.base_iri + "doc/organization/centrum-kultury-podgorza" in urls
-    for url in urls:
-        page = client.get(local(settings, url), headers={"Accept": "text/html"})
+    assert settings.base_iri + "doc/organization/centrum-kultury-podgorza.html" in urls
+    assert settings.base_iri + "queries/partners.html" in urls  # the cookbook's pages too
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    for entry in root.findall("s:url", ns):
+        url = entry.findtext("s:loc", "", ns)
+        # what a crawler gets, whatever it sends: HTML
+        page = client.get(local(settings, url), headers={"Accept": "*/*"})
         assert page.status_code == 200 and page.mimetype == "text/html", url
+        alternates = {link.get("hreflang"): link.get("href") for link in entry.iter(xhtml)}
+        assert set(alternates) == {"pl", "en", "x-default"} and alternates["x-default"] == url
+        polish = client.get(local(settings, alternates["pl"] or ""), headers={"Accept": "*/*"})
+        assert polish.mimetype == "text/html" and '<html lang="pl"' in polish.text, url
     robots = client.get("/robots.txt").get_data(as_text=True)
     assert f"Sitemap: {settings.base_iri}sitemap.xml" in robots
-    assert re.search(r"^Disallow: /sparql\?$", robots, re.MULTILINE)
+    disallowed = re.findall(r"^Disallow: (.*)$", robots, re.MULTILINE)
+    assert disallowed and all("query=" in rule for rule in disallowed)  # only running queries
     assert client.get("/sitemap-1.xml").status_code == 404  # one page: no index
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 import xml.etree.ElementTree as ET
-from typing import cast
+from datetime import datetime
+from typing import Any, cast
 
 import html5lib
 import pytest
+import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -20,6 +24,7 @@ from ckpld.web.pages.timeline import events
 from ckpld.web.policy import CONTENT_SECURITY_POLICY
 from ckpld.web.views import home
 from tests.conftest import ROOT
+from tests.terms import as_literal
 
 HTML = {"Accept": "text/html"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -223,3 +228,47 @@ def test_a_home_page_of_thousands_shows_the_earliest_and_links_to_all(
 
 def test_a_home_page_that_shows_everyone_says_nothing_more(client: FlaskClient) -> None:
     assert by_class(page(client, "/?lang=en"), "p", "more") == []
+
+
+def _markup(html: str) -> list[dict[str, Any]]:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(b) for b in blocks]
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_landing_page_describes_the_dataset_for_search_engines(
+    client: FlaskClient, settings: Settings, lang: str
+) -> None:
+    html = client.get("/", headers={"Accept": "text/html", "Accept-Language": lang}).text
+    (dataset,) = [m for m in _markup(html) if m.get("@type") == "Dataset"]
+    catalog = rdflib.Graph().parse(data=client.get("/catalog.ttl").data, format="turtle")
+    iri = rdflib.URIRef(settings.dataset_iri)
+    dct, dcat = rdflib.namespace.DCTERMS, rdflib.namespace.DCAT
+
+    def text(node: rdflib.term.Node, prop: rdflib.URIRef) -> str:
+        (found,) = [o for o in catalog.objects(node, prop) if getattr(o, "language", None) == lang]
+        return str(found)
+
+    assert dataset["name"] == text(iri, dct.title)
+    assert 50 <= len(dataset["description"]) <= 5000  # Google's bounds
+    assert dataset["description"] == text(iri, dct.description)
+    assert dataset["url"] == settings.base_iri and dataset["identifier"] == settings.dataset_id
+    assert dataset["license"] == settings.license and dataset["publisher"]["name"]
+    assert sorted(dataset["keywords"]) == sorted(
+        str(k)
+        for k in catalog.objects(iri, dcat.keyword)
+        if k.language == lang  # type: ignore[attr-defined]
+    )
+    assert dataset["temporalCoverage"] == "2018/2020"
+    assert len(dataset["spatialCoverage"]) == 8
+    assert all(p["name"] and p["sameAs"] for p in dataset["spatialCoverage"])
+    downloads = {d["contentUrl"] for d in dataset["distribution"]}
+    assert downloads == {str(u) for u in catalog.objects(None, dcat.downloadURL)}
+    assert all(
+        d["encodingFormat"] and d["@type"] == "DataDownload" for d in dataset["distribution"]
+    )
+    assert dataset["includedInDataCatalog"]["url"] == settings.base_iri + "catalog"
+    version = rdflib.URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3: not in rdflib's
+    assert dataset["version"] == str(catalog.value(iri, version))
+    modified = catalog.value(iri, dct.modified)
+    assert datetime.fromisoformat(dataset["dateModified"]) == as_literal(modified).toPython()

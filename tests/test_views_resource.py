@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -535,3 +536,14 @@ def test_vocabulary_page_shows_where_each_term_is_used(client: FlaskClient) -> N
     assert "Not used in the data." in html.split('id="cooperationFocus"')[1].split("</section>")[0]
     schemes = html.split('id="schemes"')[1]
     assert ">local network</a>" in schemes and ">ENCC member categories</a>" in schemes
+
+
+def test_every_page_s_markup_says_what_it_is_about(client: FlaskClient, settings: Settings) -> None:
+    sitemap = client.get("/sitemap.xml").text
+    pages = [u for u in re.findall(r"<loc>([^<]*)</loc>", sitemap) if "/doc/" in u]
+    assert len(pages) > 80
+    for url in pages:
+        html = client.get("/" + url[len(settings.base_iri) :]).text
+        (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        item = json.loads(block)
+        assert item["@type"] and item["name"] and item.get("url"), url  # never an empty block

@@ -529,3 +529,20 @@ def test_a_format_no_answer_can_take_gets_a_406_listing_those_that_can(
 def test_documents_answer_application_xml_with_rdf_xml(client: FlaskClient) -> None:
     response = client.get("/doc/place/wilno", headers={"Accept": "application/xml"})
     assert response.status_code == 200 and response.mimetype == "application/rdf+xml"
+
+
+def test_the_cookbook_is_listed_for_programs_and_answers_by_suffix(client: FlaskClient) -> None:
+    listed = client.get("/queries/", headers={"Accept": "application/json"})
+    assert listed.status_code == 200 and listed.mimetype == "application/json"
+    items = listed.json
+    assert isinstance(items, list) and {i["name"] for i in items} >= {"partners", "graphs"}
+    for item in items:
+        assert client.get(item["query"]).mimetype == "application/sparql-query"
+        assert set(item["question"]) == {"pl", "en"}
+    by_suffix = client.get("/queries/partners.csv")
+    by_parameter = client.get("/queries/partners?_format=csv")
+    assert by_suffix.status_code == 200 and by_suffix.mimetype == "text/csv"
+    assert by_suffix.data == by_parameter.data
+    assert client.get("/queries/partners.html").mimetype == "text/html"
+    assert client.get("/queries/partners.ttl").status_code == 404  # a SELECT has no Turtle
+    assert client.get("/queries/schema-org-membership.ttl").mimetype == "text/turtle"

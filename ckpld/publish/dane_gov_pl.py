@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ckpld.errors import NotFoundError
 from ckpld.publish.catalog import EU, EU_LICENCES
-from ckpld.rdf.namespaces import term
+from ckpld.rdf.lookup import Lookup
 
 NAMESPACE = "urn:otwarte-dane:harvester:1.10"
 MEDIA_TYPE = "application/xml; charset=utf-8"
@@ -62,50 +62,6 @@ class Feed:
         return hashlib.md5(self.body, usedforsecurity=False).hexdigest()
 
 
-class _Graph:
-    """The catalogue's statements, looked up by subject and predicate."""
-
-    def __init__(self, triples: Iterable[ox.Triple]) -> None:
-        self._by: dict[tuple[str, str], list[ox.NamedNode | ox.Literal | ox.BlankNode]] = {}
-        self._typed: dict[str, list[str]] = {}
-        for t in triples:
-            subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else str(t.subject)
-            obj = t.object
-            assert not isinstance(obj, ox.Triple)
-            self._by.setdefault((subject, t.predicate.value), []).append(obj)
-            if t.predicate.value == term("rdf:type") and isinstance(obj, ox.NamedNode):
-                self._typed.setdefault(obj.value, []).append(subject)
-
-    def all(self, subject: str, predicate: str) -> list[ox.NamedNode | ox.Literal | ox.BlankNode]:
-        return self._by.get((subject, term(predicate)), [])
-
-    def iris(self, subject: str, predicate: str) -> list[str]:
-        return [o.value for o in self.all(subject, predicate) if isinstance(o, ox.NamedNode)]
-
-    def iri(self, subject: str, predicate: str) -> str | None:
-        found = self.iris(subject, predicate)
-        return found[0] if found else None
-
-    def text(self, subject: str, predicate: str, language: str) -> str | None:
-        for o in self.all(subject, predicate):
-            if isinstance(o, ox.Literal) and o.language == language:
-                return o.value
-        return None
-
-    def texts(self, subject: str, predicate: str, language: str) -> list[str]:
-        found = self.all(subject, predicate)
-        return [o.value for o in found if isinstance(o, ox.Literal) and o.language == language]
-
-    def literal(self, subject: str, predicate: str) -> str | None:
-        for o in self.all(subject, predicate):
-            if isinstance(o, ox.Literal):
-                return o.value
-        return None
-
-    def of_type(self, kind: str) -> list[str]:
-        return sorted(self._typed.get(term(kind), []))
-
-
 def feed(catalogue: Iterable[ox.Triple]) -> Feed:
     """The feed for the datasets of `catalogue` (the DCAT-AP catalogue's statements).
 
@@ -113,7 +69,7 @@ def feed(catalogue: Iterable[ox.Triple]) -> Feed:
         NotFoundError: the catalogue's URLs are not https (the schema accepts no other), or a
             text is longer than the schema allows; the message says which.
     """
-    graph = _Graph(catalogue)
+    graph = Lookup(catalogue)
     # The default namespace, declared as an attribute: the schema wants it without a prefix,
     # and its `lang` attribute in no namespace (ElementTree's namespace option allows neither).
     root = ET.Element("datasets", xmlns=NAMESPACE)
@@ -124,7 +80,7 @@ def feed(catalogue: Iterable[ox.Triple]) -> Feed:
     return Feed(body + b"\n")
 
 
-def _dataset(graph: _Graph, dataset: str) -> ET.Element:
+def _dataset(graph: Lookup, dataset: str) -> ET.Element:
     element = ET.Element(_tag("dataset"))
     _leaf(element, "extIdent", graph.literal(dataset, "dct:identifier") or "")
     _bilingual(element, "title", graph, dataset, "dct:title", MAX_TITLE)
@@ -170,7 +126,7 @@ def _dataset(graph: _Graph, dataset: str) -> ET.Element:
     return element
 
 
-def _resource(graph: _Graph, node: str, url: str | None, modified: str | None) -> ET.Element:
+def _resource(graph: Lookup, node: str, url: str | None, modified: str | None) -> ET.Element:
     if not url or not url.startswith("https://"):
         raise NotFoundError(
             f"dane.gov.pl takes only https URLs, and {url or node} is not one "
@@ -188,7 +144,7 @@ def _resource(graph: _Graph, node: str, url: str | None, modified: str | None) -
     return element
 
 
-def _conditions(graph: _Graph, distributions: list[str]) -> ET.Element | None:
+def _conditions(graph: Lookup, distributions: list[str]) -> ET.Element | None:
     """The terms of reuse, when every distribution has the same licence and the EU table lists
     it: the duties it sets (credit the source; say when the data was changed), and, when the
     schema lets it be chosen, the licence with its text (the portal wants both or neither)."""
@@ -212,7 +168,7 @@ def _conditions(graph: _Graph, distributions: list[str]) -> ET.Element | None:
 
 
 def _bilingual(
-    parent: ET.Element, name: str, graph: _Graph, node: str, predicate: str, limit: int
+    parent: ET.Element, name: str, graph: Lookup, node: str, predicate: str, limit: int
 ) -> None:
     polish = graph.text(node, predicate, "pl")
     if not polish:

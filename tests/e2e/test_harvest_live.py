@@ -206,14 +206,14 @@ def test_every_dump_parses_and_is_the_served_data(
     live_server: LiveServer, settings: Settings, catalog: rdflib.Graph, tmp_path: Path
 ) -> None:
     served = requests.get(live_server.url + "/data.nq", timeout=30).content
-    parsed = set(ox.parse(served, format=ox.RdfFormat.N_QUADS))
+    read = set(ox.parse(served, format=ox.RdfFormat.N_QUADS))
     # /data says every statement in the default graph, and again in its named graph; a dump
     # keeps the named graphs only
-    served_quads = {q for q in parsed if not isinstance(q.graph_name, ox.DefaultGraph)}
+    served_quads = {q for q in read if not isinstance(q.graph_name, ox.DefaultGraph)}
     served_triples = {ox.Triple(q.subject, q.predicate, q.object) for q in served_quads}
     assert served_triples == {
         ox.Triple(q.subject, q.predicate, q.object)
-        for q in parsed
+        for q in read
         if isinstance(q.graph_name, ox.DefaultGraph)
     }
     seen = set()

@@ -26,7 +26,7 @@ from ckpld.web.openapi.parts import (
     _validators,
 )
 
-QUERY_EXAMPLES = ("partners", "partners.rq", "partners-by-country")
+QUERY_EXAMPLES = ("partners", "partners.rq", "partners.csv", "partners-by-country")
 SPARQL_EXAMPLES = (
     "ASK { ?s ?p ?o }",
     "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3",
@@ -133,11 +133,20 @@ def _cookbook() -> Json:
         "cookbook",
         "sparql",
         "The query cookbook",
-        "The list of the cookbook's queries (HTML), each with its question.",
+        "The list of the cookbook's queries, each with its question: a page (HTML), or for "
+        "programs a JSON list of `{name, question: {pl, en}, query, answer}` (`query`: the "
+        "text's URL, `answer`: the answer's).",
         [*_language(), *_validators()],
         {
-            "200": _ok(_content([HTML]), _representation(vary=True)),
+            "200": _ok(
+                {
+                    **_content([HTML]),
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                },
+                _representation(vary=True),
+            ),
             "304": _not_modified(vary=True),
+            "406": _error_ref("NotAcceptable"),
         },
     )
 
@@ -148,10 +157,16 @@ def _recipe() -> Json:
         "sparql",
         "One cookbook query",
         "`/queries/{name}`: the query run, by content negotiation like `/sparql` (its page in "
-        "HTML shows the query and its results, and links every format). `/queries/{name}.rq`: "
-        "its text (`application/sparql-query`). No query of that name: `404`.",
+        "HTML shows the query and its results, and links every format); a format suffix "
+        "chooses one (`partners.csv`, `partners.html`). `/queries/{name}.rq`: its text "
+        "(`application/sparql-query`). No query of that name, or a suffix its answer does not "
+        "come in: `404`.",
         [
-            _path("name", "The query's name, optionally with `.rq`.", QUERY_EXAMPLES),
+            _path(
+                "name",
+                "The query's name, optionally with `.rq` or a format suffix.",
+                QUERY_EXAMPLES,
+            ),
             *_overrides(ANSWER_OFFERS),
             *_language(),
             *_validators(),

@@ -306,6 +306,21 @@ def schema_org_json(desc: Description, labeller: Labeller) -> str:
             else:
                 entry = _text(obj)
             item.setdefault(key, []).append(entry)
+    # Whatever else it is, a page's JSON-LD says what it is about: a name, where it is, and the
+    # classes schema.org has no word for (`additionalType`).
+    item.setdefault("@type", ["Thing"])
+    if "name" not in item:
+        item["name"] = [labeller.name(desc.topic)]
+    item.setdefault("url", [desc.document])
+    others = [
+        _text(q.object)
+        for q in desc.quads
+        if _text(q.subject) == desc.topic
+        and q.predicate.value == RDF_TYPE
+        and not _text(q.object).startswith(_SCHEMA)
+    ]
+    if others:
+        item["additionalType"] = sorted(set(others))
     compacted = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in item.items()}
     text = json.dumps(compacted, ensure_ascii=False, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -17,6 +17,7 @@ from ckpld.rdf.formats import HTML, Format, Kind
 from ckpld.store.documents import Description, incoming, internal_query, render
 from ckpld.web.conneg import LANGUAGES, alternates, language, negotiate, override_of
 from ckpld.web.i18n import when
+from ckpld.web.pages.dataset_markup import dataset_markup
 from ckpld.web.pages.overview import overview_of
 from ckpld.web.pages.resource_page import Labeller, Quote, referrers, resource_page, with_context
 from ckpld.web.pages.usage import schemes, usage
@@ -107,7 +108,11 @@ def _html(
         formats=formats,
         canonical=desc.document,
         topic_iri=desc.topic,
-        schema_org=Markup(page.schema_org),
+        schema_org=Markup(
+            dataset_markup(pub, lang or "en")
+            if desc.topic == pub.settings.dataset_iri
+            else page.schema_org
+        ),
         summary=facts.about(desc.topic),
         usage=usage(pub.store, desc.topic + "#") if vocabulary else None,
         schemes=schemes(pub.store, lang) if vocabulary else [],

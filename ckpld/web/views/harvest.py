@@ -26,6 +26,7 @@ bp = Blueprint("harvest", __name__)
 
 SITEMAP_PAGE = 50_000  # most URLs one sitemap file may list (sitemaps.org)
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
 _JSON = named("json")
 
 
@@ -173,12 +174,17 @@ def sitemap_page(page: int) -> Response:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    """Crawlers may read every page; SPARQL queries are for people and programs, not crawlers."""
+    """Crawlers may read every page; running SPARQL queries is for people and programs."""
     pub = publication()
+    # Only running queries is kept from crawlers (`?query=`, wherever it stands); the query
+    # page itself, in either language, and the cookbook's answers stay open.
     body = (
         "User-agent: *\n"
-        "Disallow: /sparql?\n"
         "Allow: /\n"
+        "Disallow: /sparql?query=\n"
+        "Disallow: /sparql?*&query=\n"
+        "Disallow: /sparql/?query=\n"
+        "Disallow: /sparql/?*&query=\n"
         f"Sitemap: {pub.settings.base_iri}sitemap.xml\n"
     ).encode()
     rep = Representation(body, "text/plain; charset=utf-8", f"{pub.etag_base}-robots", pub.modified)
@@ -186,7 +192,8 @@ def robots() -> Response:
 
 
 def page_urls() -> list[str]:
-    """The canonical URLs of every page: home, query page, vocabulary, catalogue, documents."""
+    """The URLs of every page for people, as HTML whatever a crawler's `Accept` says: home,
+    query page, vocabulary, catalogue, dumps, the cookbook and its queries, documents."""
     pub = publication()
     base = pub.settings.base_iri
     space = ox.Literal(base + THING)
@@ -196,10 +203,36 @@ def page_urls() -> list[str]:
         f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {space})) }}",
     ).rows
     documents = {
-        document_of(base, row[0].value) for row in rows if isinstance(row[0], ox.NamedNode)
+        document_of(base, row[0].value) + ".html"
+        for row in rows
+        if isinstance(row[0], ox.NamedNode)
     }
-    fixed = [base, base + "sparql", base + "def/ckp", base + "catalog", base + "dumps/"]
+    fixed = [
+        base,
+        base + "sparql?format=html",
+        base + "def/ckp.html",
+        base + "catalog.html",
+        base + "dumps/",
+        base + "queries/",
+        *(f"{base}queries/{name}.html" for name in sorted(pub.cookbook)),
+    ]
     return fixed + sorted(documents)
+
+
+def _in_language(url: str, lang: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}lang={lang}"
+
+
+def _entry(url: str, modified: str) -> str:
+    """One page in the sitemap, with its Polish and English versions (hreflang)."""
+    alternates = "".join(
+        f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(_in_language(url, lang))}"/>'
+        for lang in LANGUAGES
+    )
+    default = f'<xhtml:link rel="alternate" hreflang="x-default" href="{escape(url)}"/>'
+    return (
+        f"<url><loc>{escape(url)}</loc><lastmod>{modified}</lastmod>{alternates}{default}</url>\n"
+    )
 
 
 def _sitemap(page: int) -> Representation:
@@ -219,10 +252,8 @@ def _sitemap(page: int) -> Representation:
         if page > pages or (page >= 1 and pages == 1):
             raise NotFoundError(f"the sitemap has no page {page}")
         chunk = urls[max(page - 1, 0) * SITEMAP_PAGE :][:SITEMAP_PAGE]
-        entries = "".join(
-            f"<url><loc>{escape(url)}</loc><lastmod>{modified}</lastmod></url>\n" for url in chunk
-        )
-        body = f'<urlset xmlns="{_SITEMAP_NS}">\n{entries}</urlset>\n'
+        entries = "".join(_entry(url, modified) for url in chunk)
+        body = f'<urlset xmlns="{_SITEMAP_NS}" xmlns:xhtml="{_XHTML_NS}">\n{entries}</urlset>\n'
     document = '<?xml version="1.0" encoding="UTF-8"?>\n' + body
     return Representation(
         document.encode(),

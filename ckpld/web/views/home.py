@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ckpld.errors import NotAcceptableError
@@ -19,6 +20,7 @@ from ckpld.store.documents import internal_query
 from ckpld.web.conneg import LANGUAGES, language, negotiate
 from ckpld.web.i18n import when
 from ckpld.web.pages.cartography import distance_km, frame_for, outlines
+from ckpld.web.pages.dataset_markup import dataset_markup
 from ckpld.web.pages.overview import Overview, Partner, overview_of
 from ckpld.web.pages.timeline import BAR, chart, events
 from ckpld.web.views.base import publication
@@ -114,6 +116,7 @@ def _home(lang: str, keep_lang: bool) -> Representation:
     ).rows
     body = render_template(
         "home.html",
+        dataset_markup=Markup(dataset_markup(pub, lang)),
         lang=lang,
         title=settings.title_pl if lang == "pl" else settings.title_en,
         cards=[_card(p, lang, href) for p in facts.partners],

@@ -15,7 +15,7 @@ from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.publish.cookbook import Recipe
 from ckpld.publish.metadata import service_description
 from ckpld.publish.publication import Publication
-from ckpld.rdf.formats import HTML, RDF_FORMATS, RESULTS_FORMATS, Format
+from ckpld.rdf.formats import HTML, RDF_FORMATS, RESULTS_FORMATS, Format, named
 from ckpld.store import QueryResult
 from ckpld.store.documents import render
 from ckpld.store.query_text import QueryText, check, read
@@ -33,6 +33,7 @@ bp = Blueprint("sparql", __name__)
 
 EDITOR_POLICY = content_security_policy(EDITOR_STYLES)
 MAX_CACHED_BODY = 1 << 20  # larger answers are sent but not kept in memory
+_LIST = named("json")  # the cookbook's list, as application/json (one of this format's types)
 # An HTML results page shows at most this many rows, and values: the whole answer is a download.
 HTML_ROWS = 1000
 HTML_CELLS = 20000
@@ -57,8 +58,16 @@ def query() -> Response:
 
 @bp.get("/queries/")
 def cookbook() -> Response:
-    """The cookbook's queries, listed."""
+    """The cookbook's queries, listed: a page (HTML), or a list for programs (JSON)."""
     pub = publication()
+    chosen = negotiate(
+        request.headers.get("Accept"), (HTML, _LIST), override_of(None, request.args)
+    )
+    if chosen is None:
+        raise NotAcceptableError("the cookbook is listed as text/html or application/json")
+    if chosen is _LIST:
+        rep = pub.cache.get(("cookbook", "json"), lambda: _listed(pub))
+        return respond(rep, request, pub.settings.cache_max_age)
     lang = _lang()
     rep = pub.cache.get(
         ("cookbook", lang, _kept()),
@@ -75,13 +84,31 @@ def cookbook() -> Response:
     return respond(rep, request, pub.settings.cache_max_age)
 
 
+def _listed(pub: Publication) -> Representation:
+    """Every cookbook query: its name, questions, text and answer, for programs."""
+    items = [
+        {
+            "name": r.name,
+            "question": {"pl": r.question_pl, "en": r.question_en},
+            "query": f"/queries/{r.name}.rq",
+            "answer": f"/queries/{r.name}",
+        }
+        for r in pub.cookbook.values()
+    ]
+    body = json.dumps(items, ensure_ascii=False, indent=2).encode()
+    return Representation(
+        body, "application/json", f"{pub.etag_base}-queries", pub.modified, ("Accept",)
+    )
+
+
 @bp.get("/queries/<name>")
 def recipe(name: str) -> Response:
-    """One cookbook query: its page (HTML), its results (other formats), or its text (.rq)."""
+    """One cookbook query: its page (HTML), its results (other formats, by Accept or a suffix:
+    `partners.csv`), or its text (.rq)."""
     pub = publication()
     stem, _, suffix = name.partition(".")
     found = pub.cookbook.get(stem)
-    if found is None or suffix not in ("", "rq"):
+    if found is None:
         raise NotFoundError(f"the cookbook has no query called {name}")
     if suffix == "rq":
         rep = pub.cache.get(
@@ -94,7 +121,11 @@ def recipe(name: str) -> Response:
             ),
         )
         return respond(rep, request, pub.settings.cache_max_age)
-    return _answer(pub, SparqlRequest(found.text), f"/queries/{stem}", found)
+    if suffix:
+        form = read(found.text, pub.settings.base_iri).form
+        if not any(f.suffix == suffix for f in _offers(form)):
+            raise NotFoundError(f"the answer to {stem} has no format with the suffix .{suffix}")
+    return _answer(pub, SparqlRequest(found.text), f"/queries/{stem}", found, suffix or None)
 
 
 @bp.get("/assets/yasgui/<name>")
@@ -113,12 +144,18 @@ def yasgui(name: str) -> Response:
     return respond(pub.cache.get(("asset", name), load), request, pub.settings.cache_max_age)
 
 
-def _answer(pub: Publication, sparql: SparqlRequest, path: str, found: Recipe | None) -> Response:
+def _answer(
+    pub: Publication,
+    sparql: SparqlRequest,
+    path: str,
+    found: Recipe | None,
+    suffix: str | None = None,
+) -> Response:
     assert sparql.query is not None
     reading = read(sparql.query, pub.settings.base_iri)
     check(reading, pub.settings.service_allowlist)
     offers = _offers(reading.form)
-    chosen = negotiate(request.headers.get("Accept"), offers, _override(sparql))
+    chosen = negotiate(request.headers.get("Accept"), offers, suffix or _override(sparql))
     if chosen is None:
         available = ", ".join(f.media_type for f in offers)
         raise NotAcceptableError(
