@@ -19,6 +19,10 @@ CKAN_VENV ?= .venv-ckan
 CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
+# The clients the end-to-end tests run (Comunica, with Node 22 from the registry), locked in
+# tests/clients/package-lock.json, kept apart from ckpld's own packages.
+CLIENTS := tests/clients
+CLIENTS_STAMP := $(CLIENTS)/node_modules/.ckpld-installed
 
 .PHONY: run check test bench load messages screenshot install install-dev install-test system-python system-node system-run system-test system-headers clean
 
@@ -34,7 +38,7 @@ check: install-dev $(NPM_STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto -m "not e2e and not external"
 
-test: install-test $(NPM_STAMP) $(CKAN_VENV)/.installed
+test: install-test $(NPM_STAMP) $(CLIENTS_STAMP) $(CKAN_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -137,5 +141,9 @@ $(NPM_STAMP): package.json package-lock.json | system-node
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
+$(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json | system-node
+	npm ci --prefix $(CLIENTS) --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(CKAN_VENV) node_modules dumps test-artifacts .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(CKAN_VENV) node_modules $(CLIENTS)/node_modules dumps test-artifacts .pytest_cache .mypy_cache .ruff_cache .coverage

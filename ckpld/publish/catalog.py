@@ -465,7 +465,8 @@ def _services(
         ("dct:title", text("Cool URIs for the Semantic Web (W3C Interest Group Note)", "en")),
     )
     sparql = out.add(
-        base + "id/service/sparql",
+        # not ending in /sparql: Comunica takes any such URL for an endpoint and POSTs queries
+        base + "id/service/sparql-endpoint",
         ("rdf:type", "dcat:DataService"),
         *bilingual(
             "dct:title",

@@ -87,6 +87,11 @@ def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> li
     follows links reaches every resource from any one, as in a symmetric concise bounded
     description), and the labels of every resource named.
 
+    A resource of the data is described from the data's graphs (`store.default_graphs`), as
+    the endpoint's default graph has it: what the VoID description and the catalogue say of it
+    (CKP as their publisher) stays in those documents. A resource only they describe (the
+    dataset, its distributions and services) is described from every graph.
+
     Args:
         store: Where the statements are.
         topic: The IRI described.
@@ -96,31 +101,40 @@ def describe(store: Store, topic: str, owned: Mapping[str, Sequence[str]]) -> li
         NotFoundError: `topic` is not a valid IRI (nothing can be published as it).
     """
     subjects = [_iri(topic), *(_iri(o) for o in owned.get(topic, ()))]
-    own = _quads(store, subjects, ())
+    graphs: Sequence[str] = store.default_graphs
+    own = _quads(store, subjects, (), graphs)
+    if graphs and not any(q.subject == subjects[0] for q in own):
+        graphs = ()  # not in the data: described by the metadata graphs
+        own = _quads(store, subjects, ())
     derived = ox.NamedNode(DERIVED_FROM)
     sources = [
         q.object for q in own if q.predicate == derived and isinstance(q.object, ox.NamedNode)
     ]
     sources = [s for s in dict.fromkeys(sources) if s not in subjects]
     source_parts = [_iri(o) for s in sources for o in owned.get(s.value, ())]
-    provenance = _quads(store, [*sources, *source_parts], ())
+    provenance = _quads(store, [*sources, *source_parts], (), graphs)
     described = {*subjects, *sources, *source_parts}
-    pointing = _pointing_at(store, subjects[0])
+    pointing = _pointing_at(store, subjects[0], graphs)
     linked = {q.object for q in (*own, *provenance) if isinstance(q.object, ox.NamedNode)} | {
         q.subject for q in pointing if isinstance(q.subject, ox.NamedNode)
     }
     labels = _quads(
-        store, sorted(linked - described, key=str), [ox.NamedNode(p) for p in LABEL_PROPERTIES]
+        store,
+        sorted(linked - described, key=str),
+        [ox.NamedNode(p) for p in LABEL_PROPERTIES],
+        graphs,
     )
     return list(dict.fromkeys([*own, *provenance, *pointing, *labels]))
 
 
-def _pointing_at(store: Store, topic: ox.NamedNode) -> list[ox.Quad]:
-    """Statements of other resources whose object is `topic` (its own parts' aside)."""
+def _pointing_at(store: Store, topic: ox.NamedNode, graphs: Sequence[str]) -> list[ox.Quad]:
+    """Statements of other resources whose object is `topic` (its own parts' aside), in
+    `graphs` (all when empty)."""
     own = ox.Literal(topic.value + "#")
     result = internal_query(
         store,
-        f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?o {{ {topic} }} "
+        f"SELECT ?g ?s ?p ?o WHERE {{ {_within(graphs)} GRAPH ?g {{ ?s ?p ?o }} "
+        f"VALUES ?o {{ {topic} }} "
         f"FILTER(isIRI(?s) && ?s != ?o && !STRSTARTS(STR(?s), {own})) }} "
         f"ORDER BY ?s ?p ?g LIMIT {INCOMING}",
     )
@@ -278,8 +292,13 @@ def _lexical_forms_kept() -> Iterator[None]:
 
 
 def _quads(
-    store: Store, subjects: Iterable[ox.NamedNode], predicates: Iterable[ox.NamedNode]
+    store: Store,
+    subjects: Iterable[ox.NamedNode],
+    predicates: Iterable[ox.NamedNode],
+    graphs: Sequence[str] = (),
 ) -> list[ox.Quad]:
+    """The statements of `subjects` (with `predicates` only, if any), in `graphs` (all when
+    empty), each with its graph."""
     subject_values = " ".join(str(s) for s in subjects)
     if not subject_values:
         return []
@@ -288,9 +307,14 @@ def _quads(
     result = internal_query(
         store,
         f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?s {{ {subject_values} }} {restrict} "
-        f"GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"{_within(graphs)} GRAPH ?g {{ ?s ?p ?o }} }}",
     )
     return _rows_to_quads(result.rows)
+
+
+def _within(graphs: Sequence[str]) -> str:
+    """A pattern keeping `?g` to `graphs` (nothing when empty: every graph)."""
+    return f"VALUES ?g {{ {' '.join(str(_iri(g)) for g in graphs)} }}" if graphs else ""
 
 
 def _rows_to_quads(rows: Iterable[tuple[Any, ...]]) -> list[ox.Quad]:

@@ -120,9 +120,15 @@ def _utf8_parameters() -> None:
 
 
 def _kept_language() -> dict[str, str]:
-    """`keep`: what a page's own links append to stay in a language the reader chose (?lang=)."""
+    """`keep`: what a page's own links append to stay in a language the reader chose (?lang=);
+    `page_url`, `site_url`: the page's and the site's canonical addresses, for its markup."""
     chosen = request.args.get("lang")
-    return {"keep": f"?lang={chosen}" if chosen in LANGUAGES else ""}
+    base = current_app.extensions["ckpld"].settings.base_iri
+    return {
+        "keep": f"?lang={chosen}" if chosen in LANGUAGES else "",
+        "page_url": base + request.path.lstrip("/"),
+        "site_url": base,
+    }
 
 
 def _domain_error(err: CkpldError) -> Response:
