@@ -325,3 +325,13 @@ def test_a_crawler_reads_the_sitemap_as_html_in_both_languages(own: LiveServer) 
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"], url
         markup = extruct.extract(page.text, base_url=url, syntaxes=["json-ld"])["json-ld"]
         assert markup and all(item.get("@type") for item in markup), url
+
+
+def test_comunica_reads_json_ld_as_the_turtle_says(own: LiveServer) -> None:
+    path = "/doc/organization/centrum-kultury-podgorza"
+    found = comunica(
+        "query-sparql",
+        [own.url + path + ".jsonld"],
+        "CONSTRUCT WHERE { ?s ?p ?o }",
+    )
+    assert found == turtle_triples(own, path)
