@@ -70,7 +70,10 @@ def _record_untouched() -> Iterator[None]:
     path = ROOT / "data" / "releases.json"
     before = path.read_bytes()
     yield
-    assert path.read_bytes() == before, "a test changed data/releases.json"
+    assert path.read_bytes() == before, (
+        "a test changed data/releases.json: after editing the data, run `ckpld build` (it "
+        "records the new version) before the tests"
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -107,7 +107,14 @@ EXPECTED: dict[str, list[tuple[Any, ...]]] = {
         ],
     ],
     "encc-membership": [
-        (typed("2019-04", "gYearMonth"), typed("2020-09", "gYearMonth"), 18, en("local network")),
+        # April 2019 to September 2020, known to the month: 16 to 18 months
+        (
+            typed("2019-04", "gYearMonth"),
+            typed("2020-09", "gYearMonth"),
+            16,
+            18,
+            en("local network"),
+        ),
     ],
     "encc-figures": [
         (en("member count"), en("more than"), 50, en("member")),

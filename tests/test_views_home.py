@@ -29,9 +29,10 @@ from tests.terms import as_literal
 HTML = {"Accept": "text/html"}
 SVG = "{http://www.w3.org/2000/svg}"
 INTRO = (
-    "The foreign partner institutions of Centrum Kultury Podgórza, a municipal cultural centre "
-    "in Kraków, as Linked Open Data. Every fact comes from CKP's own web page and is shown with "
-    "the words it was taken from."
+    "The foreign partner institutions of Centrum Kultury Podgórza in Kraków, as Linked Open "
+    "Data. The facts of CKP's web page are shown with the words they were taken from; names in "
+    "other languages, identifiers, coordinates and the countries the page does not name were "
+    "added from other sources, each with its evidence."
 )
 
 

@@ -485,7 +485,7 @@ def test_partner_page_reads_like_a_page_for_people(client: FlaskClient, settings
     ).get_data(as_text=True)
     # an opening sentence generated from the data
     assert (
-        '<p class="summary">Partner of CKP since 2018 (letter of intent). '
+        '<p class="summary">2018: letter of intent about cooperation with CKP. '
         "Based in Vilnius, Lithuania.</p>" in html
     )
     # the quoted words, marked inside the archived source text around them
@@ -503,7 +503,7 @@ def test_partner_page_reads_like_a_page_for_people(client: FlaskClient, settings
         headers={"Accept": FIREFOX, "Accept-Language": "pl"},
     ).get_data(as_text=True)
     assert (
-        '<p class="summary">Partner CKP od 2018 (list intencyjny). Siedziba: Wilno, Litwa.</p>'
+        '<p class="summary">2018: list intencyjny o współpracy z CKP. Siedziba: Wilno, Litwa.</p>'
         in polish
     )
 
@@ -547,3 +547,28 @@ def test_every_page_s_markup_says_what_it_is_about(client: FlaskClient, settings
         (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
         item = json.loads(block)
         assert item["@type"] and item["name"] and item.get("url"), url  # never an empty block
+
+
+# Claims the page does not make (issue 16): a partnership that still holds ("since"), a letter
+# that founded it ("na mocy", "began"), CKP as a municipal centre, other delegations.
+UNSAID = ("since 20", " od 20", "na mocy", "began", "rozpoczęt", "municipal cultural",
+          "miejskiego ośrodka",
+          "other delegations", "inne delegacje")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_pages_claim_nothing_the_source_page_does_not(
+    client: FlaskClient, settings: Settings, lang: str
+) -> None:
+    sitemap = client.get("/sitemap.xml").text
+    paths = ["/"] + [
+        u[len(settings.base_iri) - 1 :]
+        for u in re.findall(r"<loc>([^<]*)</loc>", sitemap)
+        if any(k in u for k in ("/organization/", "/partnership/", "/letter/", "/quote/"))
+    ]
+    assert len(paths) > 20
+    for path in paths:
+        text = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang}).text
+        visible = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+        for claim in UNSAID:
+            assert claim not in visible, (path, claim)
