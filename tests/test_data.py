@@ -553,3 +553,25 @@ def test_base_iri_is_a_setting() -> None:
         "http://data.example.org/ckp/graph/" + g for g in ("page", "enrichment", "vocabulary")
     }
     assert validate(moved, read_shapes(other)).conforms
+
+
+def test_the_page_graph_holds_only_what_the_captured_text_says(
+    settings: Settings, dataset: Dataset
+) -> None:
+    page = settings.graph_iri("page")
+    urls = [
+        q
+        for q in dataset.quads
+        if value_of(q.graph_name) == page and q.predicate.value == "https://schema.org/url"
+    ]
+    assert urls == []  # the page's own address is not in its text: it is enrichment
+
+
+def test_the_ambiguous_membership_category_says_so(store: LocalStore, settings: Settings) -> None:
+    answer = store.query(
+        "SELECT ?note WHERE { <id/scheme/encc-member-categories/local-network> "
+        "<http://www.w3.org/2004/02/skos/core#scopeNote> ?note }"
+    )
+    notes = {value_of(row[0]) for row in answer.rows}
+    assert any("w ramach sieci lokalnej" in n and "dwuznaczne" in n for n in notes)
+    assert any("ambiguous" in n for n in notes)
