@@ -182,6 +182,13 @@ class Settings:
         default="id/organization/centrum-kultury-podgorza",
         metadata={"help": "IRI (relative to the base) of the organisation publishing the data."},
     )
+    creator: str = field(
+        default="",
+        metadata={
+            "help": "IRI (relative to the base, or absolute) of whoever compiled the dataset "
+            "from its sources; empty: not stated (the publisher is not assumed to be it)."
+        },
+    )
     license: str = field(
         default="https://creativecommons.org/licenses/by/4.0/",
         metadata={"help": "IRI of the licence of the data."},
@@ -283,6 +290,8 @@ class Settings:
                 f"dataset_id must have at most {MAX_IDENTIFIER} characters (dane.gov.pl), "
                 f"got {len(self.dataset_id)}"
             )
+        if self.creator and re.search(r"[\s<>\"{}|^`\\]", self.creator):
+            raise ConfigError(f"creator must be an IRI, got {self.creator!r}")
         for name in ("license", "contact_url"):
             if urlsplit(getattr(self, name)).scheme not in ("http", "https"):
                 raise ConfigError(f"{name} must be an absolute http(s) IRI")
@@ -362,6 +371,13 @@ class Settings:
     def publisher_iri(self) -> str:
         """IRI of the publishing organisation."""
         return self.base_iri + self.publisher
+
+    @property
+    def creator_iri(self) -> str:
+        """IRI of whoever compiled the dataset, or "" when the settings do not say."""
+        if not self.creator or urlsplit(self.creator).scheme in ("http", "https"):
+            return self.creator
+        return self.base_iri + self.creator
 
 
 def check_base_iri(iri: str) -> None:

@@ -78,6 +78,7 @@ def test_config_file_in_the_working_folder_is_found(
         pytest.param({"contact_url": "www.ckpodgorza.pl"}, "absolute http(s) IRI", id="contact"),
         pytest.param({"colour": "blue"}, "unknown setting(s): colour", id="unknown"),
         pytest.param({"update_frequency": "weekly"}, "must be one of DAILY", id="frequency"),
+        pytest.param({"creator": "id/x> <y"}, "creator must be an IRI", id="creator"),
     ],
 )
 def test_bad_values_are_refused(values: dict[str, object], message: str) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, cast
 
 import html5lib
@@ -18,6 +20,7 @@ from ckpld.config import Settings
 from ckpld.model.sources import Dataset
 from ckpld.rdf.iris import local_path
 from ckpld.store.local import LocalStore
+from ckpld.web.app import create_app
 from ckpld.web.i18n import translate
 from ckpld.web.pages.overview import overview, overview_of
 from ckpld.web.pages.timeline import events
@@ -273,3 +276,24 @@ def test_the_landing_page_describes_the_dataset_for_search_engines(
     assert dataset["version"] == str(catalog.value(iri, version))
     modified = catalog.value(iri, dct.modified)
     assert datetime.fromisoformat(dataset["dateModified"]) == as_literal(modified).toPython()
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_footer_names_publisher_creator_and_software_apart(
+    client: FlaskClient, settings: Settings, lang: str, tmp_path: Path
+) -> None:
+    from ckpld import __version__
+
+    html = client.get("/", headers={**HTML, "Accept-Language": lang}).text
+    footer = html.split('<footer class="site">')[1]
+    publisher = "Centrum Kultury Podgórza" if lang == "pl" else "Podgórze Cultural Centre"
+    assert publisher in footer and f"ckpld {__version__}" in footer
+    assert "Published by ckpld for" not in footer  # no fixed claim
+    assert ("Compiled by" not in footer) and ("Opracowanie" not in footer)  # not set: not said
+    own = replace(settings, creator="id/organization/encc", dumps_dir=tmp_path / "dumps")
+    app = create_app(own)
+    footer = app.test_client().get("/", headers=HTML).text.split('<footer class="site">')[1]
+    assert "European Network of Cultural Centres" in footer
+    catalog = rdflib.Graph().parse(data=app.test_client().get("/catalog.ttl").data, format="turtle")
+    creator = rdflib.URIRef(own.creator_iri)
+    assert (rdflib.URIRef(own.dataset_iri), rdflib.namespace.DCTERMS.creator, creator) in catalog

@@ -179,6 +179,7 @@ def catalogue(
         ("dct:accessRights", _concept(out, "access-right", *ACCESS_RIGHTS)),
         ("dct:accrualPeriodicity", _frequency(out, settings.update_frequency)),
         ("dct:publisher", publisher),
+        ("dct:creator", _creator(out, settings, store)),
         ("dcat:contactPoint", contact),
         ("dcat:landingPage", _document(out, base)),
         ("dct:provenance", _provenance(out, settings, store)),
@@ -202,9 +203,11 @@ def _keywords(settings: Settings) -> list[Pair]:
     return [("dcat:keyword", text(keyword, language)) for keyword, language in tagged]
 
 
-def _names(store: Store, publisher: str) -> dict[str, str]:
-    """The publisher's names in the data, by language."""
-    answer = store.query(f"SELECT ?name WHERE {{ <{publisher}> {node('schema:name')} ?name }}")
+def _names(store: Store, agent: str) -> dict[str, str]:
+    """An agent's names in the data, by language."""
+    answer = store.query(
+        f"SELECT ?name WHERE {{ {ox.NamedNode(agent)} {node('schema:name')} ?name }} ORDER BY ?name"
+    )
     found: dict[str, str] = {}
     for (name,) in answer.rows:
         if isinstance(name, ox.Literal) and name.language:
@@ -218,6 +221,17 @@ def _pl(names: dict[str, str]) -> str:
 
 def _en(names: dict[str, str]) -> str:
     return f"Publisher: {names.get('en', names.get('pl'))}." if names else ""
+
+
+def _creator(out: Triples, settings: Settings, store: Store) -> ox.NamedNode | None:
+    """Whoever compiled the dataset, when the settings say (an agent, named as the data does)."""
+    if not settings.creator_iri:
+        return None
+    names = _names(store, settings.creator_iri)
+    node = out.add(settings.creator_iri, ("rdf:type", "foaf:Agent"))
+    for language, name in sorted(names.items()):
+        out.add(node, ("foaf:name", text(name, language)))
+    return node
 
 
 def _publisher(out: Triples, publisher: str, names: dict[str, str]) -> None:

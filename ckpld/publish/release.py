@@ -52,6 +52,7 @@ OUTPUT_SETTINGS = (
     "keywords_pl",
     "keywords_en",
     "publisher",
+    "creator",
     "license",
     "contact_url",
     "contact_email",

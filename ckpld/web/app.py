@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, render_template, request
@@ -11,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
+from ckpld import __version__
 from ckpld.config import Settings
 from ckpld.errors import CkpldError, RateLimitedError
 from ckpld.publish.publication import publish
@@ -18,6 +20,7 @@ from ckpld.rdf.formats import HTML, PROBLEM
 from ckpld.web import i18n
 from ckpld.web.access import RequestIds
 from ckpld.web.conneg import LANGUAGES, language, negotiate
+from ckpld.web.pages.agents import agents_of
 from ckpld.web.pages.overview import overview_of
 from ckpld.web.policy import CONTENT_SECURITY_POLICY
 from ckpld.web.rate_limit import RETRY_AFTER, Buckets, RateLimit, WSGIApp
@@ -119,15 +122,18 @@ def _utf8_parameters() -> None:
         raise BadRequest(f"the URL's parameters are not UTF-8 (byte {err.start})") from err
 
 
-def _kept_language() -> dict[str, str]:
+def _kept_language() -> dict[str, Any]:
     """`keep`: what a page's own links append to stay in a language the reader chose (?lang=);
     `page_url`, `site_url`: the page's and the site's canonical addresses, for its markup."""
     chosen = request.args.get("lang")
-    base = current_app.extensions["ckpld"].settings.base_iri
+    pub = current_app.extensions["ckpld"]
+    base = pub.settings.base_iri
     return {
         "keep": f"?lang={chosen}" if chosen in LANGUAGES else "",
         "page_url": base + request.path.lstrip("/"),
         "site_url": base,
+        "agents": agents_of(pub),
+        "software": f"ckpld {__version__}",
     }
 
 

@@ -3,7 +3,7 @@
 Google Dataset Search and other crawlers read `schema:Dataset` from the landing page, which is
 the catalogue's `dcat:landingPage` (the home page). Everything here is read from the DCAT
 catalogue, so the two say the same: name and description in the page's language, identifier,
-licence, publisher (no creator: that is not CKP's page to say), keywords, coverage, one
+licence, publisher (and creator, when the settings name one), keywords, coverage, one
 `DataDownload` per dump, the catalogue it is in, version and dates.
 """
 
@@ -37,7 +37,8 @@ def dataset_markup(pub: Publication, lang: str) -> str:
         "identifier": graph.literal(dataset, "dct:identifier"),
         "license": settings.license,
         "isAccessibleForFree": True,
-        "publisher": publisher,  # who made it (creator) is the settings' to say: not assumed
+        "publisher": publisher,
+        "creator": _creator(graph, settings.creator_iri, lang),  # only when the settings say
         "keywords": graph.texts(dataset, "dcat:keyword", lang),
         "inLanguage": ["pl", "en"],
         "version": graph.literal(dataset, "dcat:version"),
@@ -71,6 +72,13 @@ def _publisher(graph: Lookup, publisher: str, lang: str) -> dict[str, Any]:
         "name": _text(graph, publisher, "foaf:name", lang)
         or graph.text(publisher, "foaf:name", "pl"),
     }
+
+
+def _creator(graph: Lookup, creator: str, lang: str) -> dict[str, Any] | None:
+    if not creator:
+        return None
+    name = _text(graph, creator, "foaf:name", lang) or graph.text(creator, "foaf:name", "pl")
+    return {"@type": "Organization", "@id": creator, **({"name": name} if name else {})}
 
 
 def _period(graph: Lookup, period: str | None) -> str | None:
