@@ -297,3 +297,12 @@ def test_the_footer_names_publisher_creator_and_software_apart(
     catalog = rdflib.Graph().parse(data=app.test_client().get("/catalog.ttl").data, format="turtle")
     creator = rdflib.URIRef(own.creator_iri)
     assert (rdflib.URIRef(own.dataset_iri), rdflib.namespace.DCTERMS.creator, creator) in catalog
+
+
+@pytest.mark.parametrize(("lang", "words"), [("pl", "dwuznaczne"), ("en", "ambiguous")])
+def test_the_membership_role_shows_with_its_ambiguity(
+    client: FlaskClient, lang: str, words: str
+) -> None:
+    html = client.get("/", headers={**HTML, "Accept-Language": lang}).text
+    section = html.split('aria-labelledby="membership-1"')[1].split("</section>")[0]
+    assert '<small class="note">' in section and words in section

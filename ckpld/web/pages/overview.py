@@ -81,6 +81,15 @@ SELECT ?thing ?name WHERE {
 }
 """
 )
+NOTES = (
+    _PREFIXES
+    + """
+SELECT ?thing ?name WHERE {
+  %VALUES%
+  ?thing skos:scopeNote ?name .
+}
+"""
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,7 @@ class Membership:
     role: Names | None
     start: Period
     end: Period | None
+    role_note: Names | None = None  # what to know before reading the role (skos:scopeNote)
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,7 @@ def overview(store: Store, publisher: str) -> Overview:
         _iri(t) for r in rows + homes + members for t in r.values() if isinstance(t, ox.NamedNode)
     }
     names = _names(store, named)
+    notes = _names(store, {_iri(r["role"]) for r in members if r.get("role")}, NOTES)
     partners: dict[str, Partner] = {}
     for r in rows:  # one row per partnership (and per country, for places inside several)
         partner = _iri(r["partner"])
@@ -225,6 +236,7 @@ def overview(store: Store, publisher: str) -> Overview:
             names.get(_iri(r.get("role"))) if r.get("role") else None,
             Period.of(_literal(r["start"])),
             Period.of(_literal(r["end"])) if r.get("end") else None,
+            notes.get(_iri(r.get("role"))) if r.get("role") else None,
         )
         for r in members
     ]
@@ -298,6 +310,7 @@ def _from_json(document: dict[str, Any]) -> Overview:
             maybe(names, m["role"]),
             period(m["start"]),
             maybe(period, m["end"]),
+            maybe(names, m.get("role_note")),
         )
         for m in document["memberships"]
     ]
@@ -316,12 +329,12 @@ def _rows(store: Store, query: str, values: str) -> list[dict[str, ox.NamedNode 
     ]
 
 
-def _names(store: Store, iris: Iterable[str]) -> dict[str, Names]:
+def _names(store: Store, iris: Iterable[str], query: str = NAMES) -> dict[str, Names]:
     if not iris:
         return {}
     values = "VALUES ?thing { " + " ".join(str(ox.NamedNode(i)) for i in sorted(iris)) + " }"
     found: dict[str, dict[str, str]] = {}
-    for r in _rows(store, NAMES, values):
+    for r in _rows(store, query, values):
         name = _literal(r["name"])
         found.setdefault(_iri(r["thing"]), {}).setdefault(name.language or "", name.value)
     return {iri: Names(by_lang) for iri, by_lang in found.items()}
