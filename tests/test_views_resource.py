@@ -572,3 +572,13 @@ def test_pages_claim_nothing_the_source_page_does_not(
         visible = re.sub(r"<script.*?</script>", "", text, flags=re.S)
         for claim in UNSAID:
             assert claim not in visible, (path, claim)
+
+
+@pytest.mark.parametrize("path", ["/doc/dataset/instytucje-partnerskie", "/catalog.html"])
+def test_a_statement_in_two_graphs_shows_once(client: FlaskClient, path: str) -> None:
+    html = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"}).text
+    lists = re.findall(r"<dd><ul>(.*?)</ul></dd>", html, re.S)
+    assert len(lists) > 5
+    for values in lists:
+        items = re.findall(r"<li>(.*?)</li>", values, re.S)
+        assert len(items) == len(set(items)), items  # one property's values: each once

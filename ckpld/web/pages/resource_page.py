@@ -337,10 +337,12 @@ def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None
         }.values()
     )
     grouped: dict[str, list[Value]] = {}
-    for q in quads:
+    # A statement in two graphs (the dataset's title in VoID and in the catalogue) shows once.
+    said = dict.fromkeys((q.predicate.value, q.object) for q in quads)
+    for predicate, obj in said:
         # types are shown apart; what a node is derived from is shown as quotes and evidence
-        if q.predicate.value not in (RDF_TYPE, DERIVED_FROM):
-            grouped.setdefault(q.predicate.value, []).append(labeller.value(q.object))
+        if predicate not in (RDF_TYPE, DERIVED_FROM):
+            grouped.setdefault(predicate, []).append(labeller.value(obj))
     order = {p: i for i, p in enumerate(_FIRST)}
 
     def rank(predicate: str) -> tuple[int, str]:
