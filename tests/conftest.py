@@ -150,3 +150,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.external)
         if E2E in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+def data_copy(settings: Settings, folder: Path, moment: int | None = None) -> Settings:
+    """`settings` on a copy of the shipped data folder (release record included) in `folder`,
+    with its own cache and dumps: a clone, dated `moment` (a Unix time) when given."""
+    import shutil
+    from dataclasses import replace
+
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data)
+    if moment is not None:
+        for path in data.rglob("*"):
+            os.utime(path, (moment, moment))
+    return replace(
+        settings,
+        data_dir=data,
+        source_dir=data / "source",
+        cache_dir=folder / "cache",
+        dumps_dir=folder / "dumps",
+    )

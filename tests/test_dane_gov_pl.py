@@ -4,9 +4,7 @@ saying what the catalogue says."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +21,7 @@ from ckpld.errors import NotFoundError
 from ckpld.publish.dane_gov_pl import NAMESPACE, feed
 from ckpld.publish.publication import Publication, publish
 from ckpld.web.app import create_app
-from tests.conftest import ROOT, shared_path
+from tests.conftest import data_copy, shared_path
 
 FEED, DIGEST = "/harvest/dane-gov-pl.xml", "/harvest/dane-gov-pl.md5"
 XSD = "conformance/dane-gov-pl/xml_import_otwarte_dane_1_10.xsd"
@@ -155,20 +153,6 @@ def test_the_same_bytes_every_time_with_validators_and_head(client: FlaskClient)
     assert client.get(DIGEST, headers={"If-None-Match": digest.headers["ETag"]}).status_code == 304
 
 
-def _copy(settings: Settings, tmp_path: Path, name: str, moment: int) -> Settings:
-    data = tmp_path / name / "data"
-    shutil.copytree(ROOT / "data", data)
-    for path in data.rglob("*"):
-        os.utime(path, (moment, moment))
-    return replace(
-        settings,
-        data_dir=data,
-        source_dir=data / "source",
-        cache_dir=tmp_path / name / "cache",
-        dumps_dir=tmp_path / name / "dumps",
-    )
-
-
 def _feed_of(settings: Settings) -> bytes:
     pub = publish(settings)
     pub.release()
@@ -178,15 +162,17 @@ def _feed_of(settings: Settings) -> bytes:
 def test_a_fresh_clone_gives_the_same_bytes(
     settings: Settings, tmp_path: Path, client: FlaskClient
 ) -> None:
-    first = _feed_of(_copy(settings, tmp_path, "one", 1_700_000_000))
-    second = _feed_of(_copy(settings, tmp_path, "two", 1_800_000_000))
+    first = _feed_of(data_copy(settings, tmp_path / "one", 1_700_000_000))
+    second = _feed_of(data_copy(settings, tmp_path / "two", 1_800_000_000))
     assert first == second == client.get(FEED).data
 
 
 def test_identifiers_stay_when_the_data_changes(
     settings: Settings, tmp_path: Path, schema: xmlschema.XMLSchema, client: FlaskClient
 ) -> None:
-    changed = replace(_copy(settings, tmp_path, "changed", 1_700_000_000), validate_on_start=False)
+    changed = replace(
+        data_copy(settings, tmp_path / "changed", 1_700_000_000), validate_on_start=False
+    )
     page = changed.data_dir / "page.ttl"
     page.write_text(page.read_text(encoding="utf-8") + '\n<id/x> <https://schema.org/name> "x" .\n')
     before = decoded(schema, client.get(FEED).data)["dataset"][0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from ckpld.errors import OutputError, SourceError
 from ckpld.publish.publication import publish
 from ckpld.publish.record import RECORD_FILE, add, dates, read
 from ckpld.publish.release import build
-from tests.conftest import ROOT
+from tests.conftest import ROOT, data_copy
 
 A, B = "0123456789abcdef", "fedcba9876543210"
 T1 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -73,26 +72,12 @@ def test_a_record_that_cannot_be_written_stays_as_it_was(tmp_path: Path) -> None
     assert [p.name for p in path.parent.glob(".*")] == [] if path.parent.exists() else True
 
 
-def _copy(settings: Settings, tmp_path: Path, name: str) -> Settings:
-    data = tmp_path / name / "data"
-    shutil.copytree(ROOT / "data", data)
-    return replace(
-        settings,
-        data_dir=data,
-        source_dir=data / "source",
-        cache_dir=tmp_path / name / "cache",
-        dumps_dir=tmp_path / name / "dumps",
-    )
-
-
 def test_two_clones_at_different_times_publish_the_same_catalogue(
     settings: Settings, tmp_path: Path
 ) -> None:
     catalogues = []
     for name, moment in (("first", 1_700_000_000), ("second", 1_800_000_000)):
-        clone = _copy(settings, tmp_path, name)
-        for path in clone.data_dir.rglob("*"):
-            os.utime(path, (moment, moment))  # checked out at another time
+        clone = data_copy(settings, tmp_path / name, moment)  # checked out at another time
         manifest = build(publish(clone).edition(), clone.dumps_dir)
         assert manifest.folder is not None
         catalogues.append((manifest.folder / "catalog.ttl").read_bytes())
@@ -104,7 +89,7 @@ def test_two_clones_at_different_times_publish_the_same_catalogue(
 def test_new_data_is_recorded_by_a_build_and_dated_by_the_record(
     settings: Settings, tmp_path: Path
 ) -> None:
-    clone = replace(_copy(settings, tmp_path, "edited"), validate_on_start=False)
+    clone = replace(data_copy(settings, tmp_path / "edited"), validate_on_start=False)
     page = clone.data_dir / "page.ttl"  # changed data (not valid: this test does not validate)
     page.write_text(page.read_text(encoding="utf-8") + '\n<id/x> <https://schema.org/name> "x" .\n')
     shipped = len(read(clone.data_dir / RECORD_FILE))

@@ -132,7 +132,7 @@ def catalogue(
     base = settings.base_iri
     catalog, dataset = catalog_iri(settings), settings.dataset_iri
     publisher = settings.publisher_iri
-    names = _names(store, publisher)
+    names = agent_names(store, publisher)
     licence = _licence(out, settings.license)
     languages = _languages(out, store)
     spatial = _spatial(out, store)
@@ -203,8 +203,8 @@ def _keywords(settings: Settings) -> list[Pair]:
     return [("dcat:keyword", text(keyword, language)) for keyword, language in tagged]
 
 
-def _names(store: Store, agent: str) -> dict[str, str]:
-    """An agent's names in the data, by language."""
+def agent_names(store: Store, agent: str) -> dict[str, str]:
+    """An agent's names in the data (`schema:name`), by language (untagged ones left out)."""
     answer = store.query(
         f"SELECT ?name WHERE {{ {ox.NamedNode(agent)} {node('schema:name')} ?name }} ORDER BY ?name"
     )
@@ -227,7 +227,7 @@ def _creator(out: Triples, settings: Settings, store: Store) -> ox.NamedNode | N
     """Whoever compiled the dataset, when the settings say (an agent, named as the data does)."""
     if not settings.creator_iri:
         return None
-    names = _names(store, settings.creator_iri)
+    names = agent_names(store, settings.creator_iri)
     node = out.add(settings.creator_iri, ("rdf:type", "foaf:Agent"))
     for language, name in sorted(names.items()):
         out.add(node, ("foaf:name", text(name, language)))

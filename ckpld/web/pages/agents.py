@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
+from ckpld.publish.catalog import agent_names
 from ckpld.publish.publication import Publication
-from ckpld.rdf.namespaces import node
-from ckpld.store.documents import internal_query
 
 
 @dataclass(frozen=True)
@@ -44,18 +41,5 @@ def agents_of(pub: Publication) -> Agents:
 def _read(pub: Publication) -> Agents:
     settings = pub.settings
     creator = settings.creator_iri
-    return Agents(_names(pub, settings.publisher_iri), _names(pub, creator), creator)
-
-
-def _names(pub: Publication, iri: str) -> dict[str, str]:
-    if not iri:
-        return {}
-    answer = internal_query(
-        pub.store,
-        f"SELECT ?name WHERE {{ {ox.NamedNode(iri)} {node('schema:name')} ?name }} ORDER BY ?name",
-    )
-    names: dict[str, str] = {}
-    for (name,) in answer.rows:
-        if isinstance(name, ox.Literal) and name.language:
-            names.setdefault(name.language, name.value)
-    return names
+    names = agent_names(pub.store, settings.publisher_iri)
+    return Agents(names, agent_names(pub.store, creator) if creator else {}, creator)
