@@ -210,16 +210,18 @@ class Settings:
     description_pl: str = field(
         default=(
             "Zagraniczne instytucje partnerskie Centrum Kultury Podgórza w Krakowie: listy "
-            "intencyjne, nowe partnerstwa i członkostwo w sieci ENCC, spisane ze strony CKP "
-            "„Współpraca międzynarodowa”; każdy fakt wskazuje zdanie strony, z którego pochodzi."
+            "intencyjne o współpracy, partnerzy, którzy dołączyli, i członkostwo w sieci ENCC, "
+            "spisane ze strony CKP „Współpraca międzynarodowa”; każdy fakt wskazuje zdanie "
+            "strony, z którego pochodzi."
         ),
         metadata={"help": "Description of the dataset in Polish."},
     )
     description_en: str = field(
         default=(
             "The foreign partner institutions of Centrum Kultury Podgórza in Kraków: letters of "
-            "intent, new partnerships and membership of the ENCC network, taken from CKP's page "
-            "'Współpraca międzynarodowa'; every fact points at the sentence it comes from."
+            "intent about cooperation, partners who joined, and membership of the ENCC network, "
+            "taken from CKP's page 'Współpraca międzynarodowa'; every fact points at the "
+            "sentence it comes from."
         ),
         metadata={"help": "Description of the dataset in English."},
     )

@@ -71,7 +71,7 @@ def test_validate_invalid_data_exits_1_naming_the_problem(
     code, out, _ = run("validate", str(data_copy))
     assert code == 1
     assert "Violation: partnership:centrum-kultury-travno" in out
-    assert "rule:    ckps:PartnershipStart (sh:MinCountConstraintComponent)" in out
+    assert "rule:    ckps:PartnershipShape (sh:OrConstraintComponent)" in out
     assert "the data does NOT conform" in out
 
 
@@ -148,14 +148,14 @@ def test_query_from_stdin_as_csv_json_and_tsv(monkeypatch: pytest.MonkeyPatch) -
     code, out, _ = run("query", "--format", "csv", "-", stdin=query)
     assert code == 0
     assert list(csv.reader(io.StringIO(out))) == [
-        ["year", "partners", "byLetterOfIntent"],
-        ["2018", "4", "4"],
-        ["2019", "2", "0"],
+        ["year", "lettersOfIntent", "joined"],
+        ["2018", "4", "0"],
+        ["2019", "0", "2"],
     ]
 
     code, out, _ = run("query", "--format", "json", "-", stdin=query)
     document = json.loads(out)
-    assert document["head"]["vars"] == ["year", "partners", "byLetterOfIntent"]
+    assert document["head"]["vars"] == ["year", "lettersOfIntent", "joined"]
     assert document["results"]["bindings"][1]["year"] == {
         "type": "literal",
         "value": "2019",
@@ -163,7 +163,7 @@ def test_query_from_stdin_as_csv_json_and_tsv(monkeypatch: pytest.MonkeyPatch) -
     }
 
     code, out, _ = run("query", "--format", "tsv", "-", stdin=query)
-    assert out.splitlines()[0] == "?year\t?partners\t?byLetterOfIntent"
+    assert out.splitlines()[0] == "?year\t?lettersOfIntent\t?joined"
     parsed = ox.parse_query_results(out.encode(), format=ox.QueryResultsFormat.TSV)
     assert isinstance(parsed, ox.QuerySolutions)
     assert len(list(parsed)) == 2

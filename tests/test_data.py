@@ -53,12 +53,12 @@ def quoted(node: str, *texts: str) -> str:
 
 LETTER = """?l a ckp:LetterOfIntent ; ckp:signatory o:centrum-kultury-podgorza , {partner} ;
     dct:date "2018"^^xsd:gYear ; dct:type <id/scheme/document-types/letter-of-intent> .
-?p a ckp:Partnership ; ckp:establishedBy ?l ; ckp:partner o:centrum-kultury-podgorza , {partner} ;
-    schema:startDate "2018"^^xsd:gYear ."""
+?p a ckp:Partnership ; ckp:letterOfIntent ?l ; ckp:partner o:centrum-kultury-podgorza , {partner} .
+FILTER NOT EXISTS {{ ?p schema:startDate ?any }}"""
 
 JOINED_2019 = """?p a ckp:Partnership ; ckp:partner o:centrum-kultury-podgorza , {partner} ;
     schema:startDate "2019"^^xsd:gYear .
-FILTER NOT EXISTS {{ ?p ckp:establishedBy ?any }}
+FILTER NOT EXISTS {{ ?p ckp:letterOfIntent ?any }}
 FILTER NOT EXISTS {{ ?letter ckp:signatory {partner} }}"""
 
 IN_PLACE = """{org} schema:location {city} . {city} schema:name "{name}"@pl ;
@@ -289,9 +289,13 @@ def test_counts(store: LocalStore) -> None:
     assert count(store, "?x a schema:Event") == 1
     assert count(store, "?x a org:Organization") == 9
     # the 2019 partners have no letter of intent
-    assert count(store, '?p schema:startDate "2019"^^xsd:gYear ; ckp:establishedBy ?x') == 0
+    assert count(store, '?p schema:startDate "2019"^^xsd:gYear ; ckp:letterOfIntent ?x') == 0
     # each 2018 partner has its own letter
-    assert count(store, "?p a ckp:Partnership ; ckp:establishedBy ?x") == 4
+    assert count(store, "?p a ckp:Partnership ; ckp:letterOfIntent ?x") == 4
+    # the page does not say when those partnerships began: the letter's year is not their start
+    assert count(store, "?p ckp:letterOfIntent ?x ; schema:startDate ?start") == 0
+    # the deprecated property is used nowhere
+    assert count(store, "?p ckp:establishedBy ?x") == 0
 
 
 def test_empty_lists_stay_empty(store: LocalStore) -> None:

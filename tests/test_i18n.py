@@ -75,13 +75,13 @@ def test_translate_and_plural_rules() -> None:
     assert translate("pl", "Partners") == "Partnerzy"
     assert translate("en", "Partners") == "Partners"
     assert translate("pl", "a text nobody wrote") == "a text nobody wrote"
-    singular = "%(when)s: %(num)d new partner"
-    plural = "%(when)s: %(num)d new partners"
+    singular = "%(when)s: %(num)d partner joined"
+    plural = "%(when)s: %(num)d partners joined"
     forms = {n: translate_plural("pl", singular, plural, n, when="2019") for n in (1, 2, 5, 22)}
-    assert forms[1].startswith("2019: 1 ") and forms[2].startswith("2019: 2 ")
-    assert forms[1].endswith("nowy partner") and forms[5].endswith("nowych partnerów")
-    assert forms[2].endswith("nowych partnerów") and forms[22].startswith("2019: 22 ")
-    assert translate_plural("en", singular, plural, 1, when="2019") == "2019: 1 new partner"
+    assert forms[1] == "2019: dołączył 1 partner"
+    assert forms[2] == "2019: dołączyło 2 partnerów"
+    assert forms[5] == "2019: dołączyło 5 partnerów" and forms[22] == "2019: dołączyło 22 partnerów"
+    assert translate_plural("en", singular, plural, 1, when="2019") == "2019: 1 partner joined"
 
 
 @pytest.mark.parametrize(

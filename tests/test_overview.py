@@ -94,7 +94,7 @@ def test_partners_are_those_of_the_partnerships(
         assert (p.letter is not None) == (
             g.value(
                 rdflib.URIRef(p.partnership),
-                rdflib.URIRef(settings.base_iri + CKP + "establishedBy"),
+                rdflib.URIRef(settings.base_iri + CKP + "letterOfIntent"),
             )
             is not None
         )

@@ -74,8 +74,8 @@ EXPECTED: dict[str, list[tuple[Any, ...]]] = {
         ),
     ],
     "partners-by-year": [
-        (typed("2018", "gYear"), 4, 4),
-        (typed("2019", "gYear"), 2, 0),
+        (typed("2018", "gYear"), 4, 0),
+        (typed("2019", "gYear"), 0, 2),
     ],
     "letters-of-intent": [
         ("~id/organization/centrum-kultury-travno", pl("Centrum Kultury Travno"), None, None),

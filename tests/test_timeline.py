@@ -11,9 +11,9 @@ from ckpld.web.pages.overview import Membership, Names, Overview, Partner, overv
 from ckpld.web.pages.timeline import LEFT, RIGHT, WIDTH, Event, chart, events
 
 
-def partner(n: int, since: Period, letter: bool) -> Partner:
+def partner(n: int, dated: Period, letter: bool) -> Partner:
     return Partner(
-        f"p{n}", f"ps{n}", Names({"pl": f"P{n}"}), since, "l" if letter else None, None, None
+        f"p{n}", f"ps{n}", Names({"pl": f"P{n}"}), dated, "l" if letter else None, None, None
     )
 
 
@@ -61,7 +61,7 @@ def test_the_shipped_data_gives_the_page_s_three_events(
 ) -> None:
     found = events(overview(store, settings.publisher_iri))
     facts = overview(store, settings.publisher_iri)
-    groups = {(p.since, p.letter is not None) for p in facts.partners}
+    groups = {(p.dated, p.letter is not None) for p in facts.partners}
     assert len(found) == len(groups) + len(facts.memberships)
     assert sum(len(e.partners) for e in found) == len(facts.partners)
     assert [e.kind for e in found] == ["letters", "partners", "membership"]

@@ -210,8 +210,8 @@ CASES: dict[str, tuple[str, str, str]] = {
         "LetterDate",
         "id/letter-of-intent/centrum-czasu-wolnego-w-koszycach",
     ),
-    "letter-establishing-nothing": (
-        "DELETE WHERE { GRAPH ?g { ?p ckp:establishedBy "
+    "letter-of-no-partnership": (
+        "DELETE WHERE { GRAPH ?g { ?p ckp:letterOfIntent "
         "letter:centrum-czasu-wolnego-w-koszycach } }",
         "LetterPartnership",
         "id/letter-of-intent/centrum-czasu-wolnego-w-koszycach",
@@ -390,12 +390,16 @@ CASES: dict[str, tuple[str, str, str]] = {
         "OrganizationUrl",
         "id/organization/encc",
     ),
-    "partnership-start-differs-from-letter": (
-        """DELETE { GRAPH ?g { part:dom-kultury-polskiej-w-wilnie schema:startDate ?d } }
-           INSERT { GRAPH ?g { part:dom-kultury-polskiej-w-wilnie schema:startDate
-                               "2017"^^xsd:gYear } }
-           WHERE { GRAPH ?g { part:dom-kultury-polskiej-w-wilnie schema:startDate ?d } }""",
+    "partnership-with-two-letters": (
+        """INSERT DATA { GRAPH <graph/page> { part:dom-kultury-polskiej-w-wilnie
+                         ckp:letterOfIntent letter:biblioteka-centralna-urzedu-miasta-wilna } }""",
         "PartnershipLetter",
+        "id/partnership/dom-kultury-polskiej-w-wilnie",
+    ),
+    "partnership-using-the-deprecated-establishedBy": (
+        """INSERT DATA { GRAPH <graph/page> { part:dom-kultury-polskiej-w-wilnie
+                         ckp:establishedBy letter:dom-kultury-polskiej-w-wilnie } }""",
+        "NoEstablishedBy",
         "id/partnership/dom-kultury-polskiej-w-wilnie",
     ),
     "partnership-with-one-partner": (
@@ -409,8 +413,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         "PartnershipQuote",
         "id/partnership/centrum-kultury-travno",
     ),
-    "partnership-without-start": (
+    "partnership-dated-by-nothing": (
         "DELETE WHERE { GRAPH ?g { part:centrum-kultury-travno schema:startDate ?d } }",
+        "PartnershipShape",
+        "id/partnership/centrum-kultury-travno",
+    ),
+    "partnership-with-two-starts": (
+        """INSERT DATA { GRAPH <graph/page> { part:centrum-kultury-travno
+                         schema:startDate "2020"^^xsd:gYear } }""",
         "PartnershipStart",
         "id/partnership/centrum-kultury-travno",
     ),
@@ -773,12 +783,11 @@ def test_coordinates_at_the_limits_conform(
 
 
 def test_sparql_constraints_each_have_a_fixture(shapes: rdflib.Graph, dataset: Dataset) -> None:
-    # IntervalShape, PartnershipLetter and LetterPartnership carry SPARQL constraints: their
-    # fixtures must fail through the SPARQL constraint, not only through cardinalities.
+    # IntervalShape and LetterPartnership carry SPARQL constraints: their fixtures must fail
+    # through the SPARQL constraint, not only through cardinalities.
     sparql = SH.SPARQLConstraintComponent
     wanted = {
         "interval-ending-before-it-begins": "IntervalShape",
-        "partnership-start-differs-from-letter": "PartnershipLetter",
         "letter-signed-by-someone-else": "LetterPartnership",
     }
     for case, rule in wanted.items():

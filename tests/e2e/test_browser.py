@@ -68,10 +68,14 @@ ORDER BY ?partner
 
 PARTNERSHIP_GROUPS = """
 PREFIX schema: <https://schema.org/>
+PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX ckp: <def/ckp#>
 SELECT DISTINCT ?start ?letter WHERE {
-  ?partnership a ckp:Partnership ; schema:startDate ?start .
-  BIND (EXISTS { ?partnership ckp:establishedBy ?any } AS ?letter)
+  ?partnership a ckp:Partnership .
+  OPTIONAL { ?partnership ckp:letterOfIntent/dct:date ?letterDate }
+  OPTIONAL { ?partnership schema:startDate ?joined }
+  BIND (COALESCE(?letterDate, ?joined) AS ?start)
+  BIND (BOUND(?letterDate) AS ?letter)
 }
 """
 

@@ -27,22 +27,26 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX time: <http://www.w3.org/2006/time#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX ckp: <def/ckp#>
 """
 PARTNERS = (
     _PREFIXES
     + """
-SELECT ?partnership ?partner ?since ?letter ?place ?lat ?long ?country WHERE {
+SELECT ?partnership ?partner ?dated ?letter ?place ?lat ?long ?country WHERE {
   %VALUES%
-  ?partnership a ckp:Partnership ; ckp:partner ?publisher , ?partner ; schema:startDate ?since .
+  ?partnership a ckp:Partnership ; ckp:partner ?publisher , ?partner .
   FILTER (?partner != ?publisher)
-  OPTIONAL { ?partnership ckp:establishedBy ?letter }
+  OPTIONAL { ?partnership ckp:letterOfIntent ?letter OPTIONAL { ?letter dct:date ?letterDate } }
+  OPTIONAL { ?partnership schema:startDate ?start }
+  BIND (COALESCE(?letterDate, ?start) AS ?dated)
+  FILTER (BOUND(?dated))
   OPTIONAL { ?partner schema:location ?place
     OPTIONAL { ?place schema:geo ?geo . ?geo schema:latitude ?lat ; schema:longitude ?long }
     OPTIONAL { ?place schema:containedInPlace* ?country . ?country a schema:Country }
   }
 }
-ORDER BY ?since ?partner
+ORDER BY ?dated ?partner
 """
 )
 HOME = (
@@ -131,7 +135,10 @@ class Partner:
     iri: str
     partnership: str
     names: Names
-    since: Period
+    # The year the page gives for the partner: its letter of intent's date if it has one, else
+    # the year it joined (schema:startDate). Not the partnership's start: the page does not say
+    # when the partnerships with a letter began.
+    dated: Period
     letter: str | None
     place: Place | None
     country: Names | None
@@ -221,7 +228,7 @@ def overview(store: Store, publisher: str) -> Overview:
                 partner,
                 _iri(r["partnership"]),
                 names.get(partner, Names()),
-                Period.of(_literal(r["since"])),
+                Period.of(_literal(r["dated"])),
                 _iri(r.get("letter")) or None,
                 _place(r, names),
                 names.get(_iri(r.get("country"))) if r.get("country") else None,
@@ -294,7 +301,7 @@ def _from_json(document: dict[str, Any]) -> Overview:
             p["iri"],
             p["partnership"],
             names(p["names"]),
-            period(p["since"]),
+            period(p["dated"]),
             p["letter"],
             maybe(place, p["place"]),
             maybe(names, p["country"]),

@@ -67,13 +67,14 @@ class Chart:
 
 
 def events(facts: Overview) -> list[Event]:
-    """The relationships' events: partnerships begun at one time in one way, and memberships."""
+    """The relationships' events as the page dates them (letters of intent signed in a year,
+    partners joined in a year), and memberships."""
     grouped: dict[tuple[Period, bool], list[Partner]] = {}
     for p in facts.partners:
-        grouped.setdefault((p.since, p.letter is not None), []).append(p)
+        grouped.setdefault((p.dated, p.letter is not None), []).append(p)
     found = [
-        Event("letters" if by_letter else "partners", since, None, tuple(partners))
-        for (since, by_letter), partners in grouped.items()
+        Event("letters" if by_letter else "partners", dated, None, tuple(partners))
+        for (dated, by_letter), partners in grouped.items()
     ]
     found += [Event("membership", m.start, m.end, membership=m) for m in facts.memberships]
     return sorted(found, key=lambda e: (e.start.start, e.kind))

@@ -157,7 +157,7 @@ def _card(p: Partner, lang: str, href: Callable[[str], str]) -> dict[str, Any]:
         "other_names": others,
         "city": p.place.names.best(lang) if p.place else "",
         "country": p.country.best(lang) if p.country else "",
-        "since": when(p.since, lang),
+        "dated": when(p.dated, lang),
         "letter_href": href(p.letter) if p.letter else None,
     }
 
