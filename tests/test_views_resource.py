@@ -552,8 +552,11 @@ def test_every_page_s_markup_says_what_it_is_about(client: FlaskClient, settings
 # Claims the page does not make (issue 16): a partnership that still holds ("since"), a letter
 # that founded it ("na mocy", "began"), CKP as a municipal centre, other delegations.
 UNSAID = ("since 20", " od 20", "na mocy", "began", "rozpoczęt", "municipal cultural",
-          "miejskiego ośrodka",
-          "other delegations", "inne delegacje")  # fmt: skip
+          "miejskiego ośrodka", "other delegations", "inne delegacje",
+          # "w ramach sieci lokalnej" is ambiguous: not a definite category
+          ", in the category", ", w kategorii",
+          # the 2018 partners are dated by their letters, not as joining
+          "2018: joined", "2018: dołączy")  # fmt: skip
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
@@ -564,7 +567,10 @@ def test_pages_claim_nothing_the_source_page_does_not(
     paths = ["/"] + [
         u[len(settings.base_iri) - 1 :]
         for u in re.findall(r"<loc>([^<]*)</loc>", sitemap)
-        if any(k in u for k in ("/organization/", "/partnership/", "/letter/", "/quote/"))
+        if any(
+            k in u
+            for k in ("/organization/", "/partnership/", "/letter-of-intent/", "/quote/", "/membership/")
+        )
     ]
     assert len(paths) > 20
     for path in paths:
@@ -582,3 +588,18 @@ def test_a_statement_in_two_graphs_shows_once(client: FlaskClient, path: str) ->
     for values in lists:
         items = re.findall(r"<li>(.*?)</li>", values, re.S)
         assert len(items) == len(set(items)), items  # one property's values: each once
+
+
+@pytest.mark.parametrize(("lang", "role", "words"), [("pl", "„sieć lokalna”", "dwuznaczne"),
+                                                     ("en", "“local network”", "ambiguous")])  # fmt: skip
+def test_the_membership_page_shows_its_role_with_the_ambiguity(
+    client: FlaskClient, lang: str, role: str, words: str
+) -> None:
+    html = client.get(
+        "/doc/membership/encc/centrum-kultury-podgorza",
+        headers={"Accept": "text/html", "Accept-Language": lang},
+    ).text
+    summary = html.split('<p class="summary">')[1].split("</p>")[0]
+    assert role in summary
+    note = summary.split('<small class="note">')[1]
+    assert words in note
