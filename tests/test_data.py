@@ -579,3 +579,29 @@ def test_the_ambiguous_membership_category_says_so(store: LocalStore, settings: 
     notes = {value_of(row[0]) for row in answer.rows}
     assert any("w ramach sieci lokalnej" in n and "dwuznaczne" in n for n in notes)
     assert any("ambiguous" in n for n in notes)
+
+
+def test_each_city_identifier_can_be_checked_at_its_evidence_s_source(store: LocalStore) -> None:
+    # every Wikidata or GeoNames id of a city: its evidence names the authority's record of it
+    answer = store.query(
+        PREFIXES
+        + """SELECT ?city ?id ?source WHERE {
+            ?city a schema:City ; schema:sameAs ?id ; prov:wasDerivedFrom ?evidence .
+            ?evidence a ckp:Evidence ; ckp:supportsProperty schema:sameAs .
+            OPTIONAL { ?evidence dct:source ?source } }"""
+    )
+    sources: dict[tuple[str, str], set[str]] = {}
+    for city, identifier, source in answer.rows:
+        assert city is not None and identifier is not None
+        found = sources.setdefault((city.value, identifier.value), set())
+        if source is not None:
+            found.add(source.value)
+    assert len(sources) >= 13  # 7 cities with both ids, Grasse with GeoNames only
+    for (city, identifier), found in sources.items():
+        if identifier.startswith("http://www.wikidata.org/entity/"):
+            record = "https://www.wikidata.org/wiki/" + identifier.rsplit("/", 1)[1]
+        else:
+            number = identifier.rstrip("/").rsplit("/", 1)[1]
+            assert identifier == f"https://sws.geonames.org/{number}/", identifier
+            record = f"https://www.geonames.org/{number}/"
+        assert record in found, (city, identifier)

@@ -413,6 +413,11 @@ CASES: dict[str, tuple[str, str, str]] = {
         "PartnershipQuote",
         "id/partnership/centrum-kultury-travno",
     ),
+    "identifier-evidence-without-source": (
+        "DELETE WHERE { GRAPH ?g { <id/evidence/identifiers-zagrzeb> dct:source ?s } }",
+        "IdentifierEvidenceSource",
+        "id/evidence/identifiers-zagrzeb",
+    ),
     "partnership-dated-by-nothing": (
         "DELETE WHERE { GRAPH ?g { part:centrum-kultury-travno schema:startDate ?d } }",
         "PartnershipShape",
