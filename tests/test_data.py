@@ -592,16 +592,16 @@ def test_each_city_identifier_can_be_checked_at_its_evidence_s_source(store: Loc
     )
     sources: dict[tuple[str, str], set[str]] = {}
     for city, identifier, source in answer.rows:
-        assert city is not None and identifier is not None
+        assert isinstance(city, ox.NamedNode) and isinstance(identifier, ox.NamedNode)
         found = sources.setdefault((city.value, identifier.value), set())
-        if source is not None:
+        if isinstance(source, ox.NamedNode):
             found.add(source.value)
     assert len(sources) >= 13  # 7 cities with both ids, Grasse with GeoNames only
-    for (city, identifier), found in sources.items():
-        if identifier.startswith("http://www.wikidata.org/entity/"):
-            record = "https://www.wikidata.org/wiki/" + identifier.rsplit("/", 1)[1]
+    for (place, named), found in sources.items():
+        if named.startswith("http://www.wikidata.org/entity/"):
+            record = "https://www.wikidata.org/wiki/" + named.rsplit("/", 1)[1]
         else:
-            number = identifier.rstrip("/").rsplit("/", 1)[1]
-            assert identifier == f"https://sws.geonames.org/{number}/", identifier
+            number = named.rstrip("/").rsplit("/", 1)[1]
+            assert named == f"https://sws.geonames.org/{number}/", named
             record = f"https://www.geonames.org/{number}/"
-        assert record in found, (city, identifier)
+        assert record in found, (place, named)

@@ -569,7 +569,13 @@ def test_pages_claim_nothing_the_source_page_does_not(
         for u in re.findall(r"<loc>([^<]*)</loc>", sitemap)
         if any(
             k in u
-            for k in ("/organization/", "/partnership/", "/letter-of-intent/", "/quote/", "/membership/")
+            for k in (
+                "/organization/",
+                "/partnership/",
+                "/letter-of-intent/",
+                "/quote/",
+                "/membership/",
+            )
         )
     ]
     assert len(paths) > 20
@@ -590,8 +596,10 @@ def test_a_statement_in_two_graphs_shows_once(client: FlaskClient, path: str) ->
         assert len(items) == len(set(items)), items  # one property's values: each once
 
 
-@pytest.mark.parametrize(("lang", "role", "words"), [("pl", "„sieć lokalna”", "dwuznaczne"),
-                                                     ("en", "“local network”", "ambiguous")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("lang", "role", "words"),
+    [("pl", "„sieć lokalna”", "dwuznaczne"), ("en", "“local network”", "ambiguous")],
+)
 def test_the_membership_page_shows_its_role_with_the_ambiguity(
     client: FlaskClient, lang: str, role: str, words: str
 ) -> None:
@@ -603,3 +611,105 @@ def test_the_membership_page_shows_its_role_with_the_ambiguity(
     assert role in summary
     note = summary.split('<small class="note">')[1]
     assert words in note
+
+
+def _pages(client: FlaskClient, settings: Settings) -> list[str]:
+    """Every HTML page the sitemap lists, and the catalogue's."""
+    sitemap = client.get("/sitemap.xml").text
+    base = settings.base_iri
+    listed = [u[len(base) - 1 :] for u in re.findall(r"<loc>([^<]*)</loc>", sitemap)]
+    return ["/catalog.html", *dict.fromkeys(p for p in listed if not p.startswith("/queries"))]
+
+
+def _raw(text: str, prefixes: dict[str, str]) -> bool:
+    """Whether a shown text is an IRI rather than a name: full, in angle brackets, or short."""
+    text = text.strip()
+    short = re.fullmatch(r"([A-Za-z][\w.-]*):[\w.-]*", text)
+    return text.startswith(("<", "&lt;", "http://", "https://")) or (
+        short is not None and short.group(1) in prefixes
+    )
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_no_page_shows_an_iri_as_a_heading_label_or_kind(
+    client: FlaskClient, settings: Settings, lang: str
+) -> None:
+    from ckpld.rdf.namespaces import prefixes
+
+    known = prefixes(settings.base_iri)
+    pages = _pages(client, settings)
+    assert len(pages) > 100
+    for path in pages:
+        html = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang}).text
+        headings = [
+            re.sub(r"<[^>]+>", "", h)
+            for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", html, re.S)
+        ]
+        labels = re.findall(r"<dt[^>]*>(.*?)</dt>", html, re.S)
+        kinds = [
+            re.sub(r"<[^>]+>", "", k)
+            for line in re.findall(r'<p class="types">[^:]*:(.*?)</p>', html, re.S)
+            for k in line.split(",")
+        ]
+        for shown in headings + labels + kinds:
+            assert shown.strip() and not _raw(shown, known), (path, shown)
+
+
+def test_every_term_a_page_can_show_has_a_label_in_both_languages(
+    client: FlaskClient, app: Flask
+) -> None:
+    pub = app.extensions["ckpld"]
+    found = pub.store.query(
+        "SELECT DISTINCT ?t WHERE { GRAPH ?g { { ?s ?t ?o } UNION { ?s a ?t } } }"
+    )
+    terms = {row[0].value for row in found.rows}
+    catalogue = rdflib.Graph().parse(data=client.get("/catalog.nt").data, format="nt")
+    terms |= {str(p) for p in catalogue.predicates()}
+    terms |= {str(o) for o in catalogue.objects(None, rdflib.RDF.type)}
+    shapes = "http://www.w3.org/ns/shacl#"
+    assert len(terms) > 100
+    missing = sorted(
+        t for t in terms if not t.startswith(shapes) and set(pub.labels.get(t, {})) < {"pl", "en"}
+    )
+    assert missing == []
+
+
+def test_a_quote_is_named_by_its_words(client: FlaskClient) -> None:
+    for lang, (opening, closing) in (("pl", "„”"), ("en", "“”")):
+        headers = {"Accept": "text/html", "Accept-Language": lang}
+        quote = client.get("/doc/quote/first-member", headers=headers).text
+        (title,) = re.findall(r"<h1>(.*?)</h1>", quote)
+        assert title.startswith(opening + "Jako pierwsza instytucja")
+        assert title.endswith("…" + closing)
+        home = client.get("/doc/organization/centrum-kultury-podgorza", headers=headers).text
+        links = re.findall(r'<li><a href="/id/quote/first-member">(.*?)</a></li>', home)
+        assert links == [title]  # "what refers to this" names the quote by its words
+
+
+def test_search_engine_markup_names_only_what_has_a_name(client: FlaskClient) -> None:
+    html = client.get("/doc/organization/encc", headers={"Accept": "text/html"}).text
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    item = json.loads(block)
+    assert item["url"] == "https://encc.eu/"  # a web address, not a thing with an IRI as its name
+    assert item["location"]["name"] in ("Brussels", "Bruksela")  # a thing: named
+
+
+def test_the_dataset_page_shows_the_release_record_s_dates(client: FlaskClient, app: Flask) -> None:
+    from ckpld.publish.record import RECORD_FILE
+    from ckpld.publish.record import read as read_record
+
+    pub = app.extensions["ckpld"]
+    entries = read_record(pub.settings.data_dir / RECORD_FILE)
+    recorded = {e.version: e.date for e in entries}
+    assert pub.version_id in recorded  # the shipped data is recorded (`ckpld build`)
+    headers = {"Accept": "text/html", "Accept-Language": "en"}
+    html = client.get("/doc/dataset/instytucje-partnerskie", headers=headers).text
+
+    def shown(label: str) -> list[str]:
+        return re.findall(rf"<dt[^>]*>{label}</dt>\s*<dd><ul><li><span>([^<]*)</span>", html)
+
+    def moment(value: str) -> str:
+        return value.replace("+00:00", "Z")
+
+    assert shown("issued") == [moment(entries[0].date.isoformat())]
+    assert shown("modified") == [moment(recorded[pub.version_id].isoformat())]

@@ -36,6 +36,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FOAF = "http://xmlns.com/foaf/0.1/"
 _DCT = "http://purl.org/dc/terms/"
 _VOID = "http://rdfs.org/ns/void#"
+_OA = "http://www.w3.org/ns/oa#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
@@ -167,25 +168,31 @@ def internal_query(store: Store, sparql: str) -> QueryResult:
         raise RuntimeError(f"ckpld's own query failed: {err.detail}") from err
 
 
-def incoming(store: Store, topic: str, limit: int = 500) -> list[tuple[str, str, dict[str, str]]]:
-    """What points at `topic` from elsewhere: (subject, property, the subject's names by language).
+def incoming(
+    store: Store, topic: str, limit: int = 500
+) -> list[tuple[str, str, dict[str, str], str]]:
+    """What points at `topic` from elsewhere: (subject, property, the subject's names by
+    language, the words the subject quotes if it is a quote with a text selector, else "").
 
     The topic's own parts (`topic#…`) are left out: a page shows them already.
     """
     node = ox.NamedNode(topic)
     labels = "|".join(str(ox.NamedNode(p)) for p in LABEL_PROPERTIES)
+    exact = f"{ox.NamedNode(_OA + 'hasSelector')}/{ox.NamedNode(_OA + 'exact')}"
     result = internal_query(
         store,
-        f"SELECT ?s ?p ?name WHERE {{ ?s ?p {node} . FILTER (isIRI(?s) && ?s != {node} && "
-        f"!STRSTARTS(STR(?s), {ox.Literal(topic + '#')})) OPTIONAL {{ ?s {labels} ?name }} }} "
-        f"LIMIT {limit}",
+        f"SELECT ?s ?p ?name ?words WHERE {{ ?s ?p {node} . FILTER (isIRI(?s) && ?s != {node} "
+        f"&& !STRSTARTS(STR(?s), {ox.Literal(topic + '#')})) OPTIONAL {{ ?s {labels} ?name }} "
+        f"OPTIONAL {{ ?s {exact} ?words }} }} LIMIT {limit}",
     )
-    found: dict[tuple[str, str], dict[str, str]] = {}
-    for s, p, name in result.rows:
-        names = found.setdefault((_value(s), _value(p)), {})
+    found: dict[tuple[str, str], tuple[dict[str, str], list[str]]] = {}
+    for s, p, name, words in result.rows:
+        names, quoted = found.setdefault((_value(s), _value(p)), ({}, []))
         if isinstance(name, ox.Literal):
             names.setdefault(name.language or "", name.value)
-    return [(s, p, names) for (s, p), names in found.items()]
+        if isinstance(words, ox.Literal) and not quoted:
+            quoted.append(words.value)
+    return [(s, p, names, next(iter(quoted), "")) for (s, p), (names, quoted) in found.items()]
 
 
 def graph_quads(store: Store, graph: str | None = None) -> list[ox.Quad]:

@@ -13,11 +13,17 @@ import pyoxigraph as ox
 from ckpld.rdf.iris import local_path
 from ckpld.rdf.namespaces import compact
 from ckpld.store.documents import DERIVED_FROM, LABEL_PROPERTIES, Description
+from ckpld.web.i18n import translate
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _OA = "http://www.w3.org/ns/oa#"
 _SCHEMA = "https://schema.org/"
 _EVIDENCE = "def/ckp#Evidence"
+_VOID = "http://rdfs.org/ns/void#"
+_DCT = "http://purl.org/dc/terms/"
+# Kinds whose label is a whole statement: a part of these kinds is titled by its kind, and its
+# text shows as a property.
+_TITLED_BY_KIND = {_DCT + "ProvenanceStatement", _DCT + "RightsStatement"}
 # Names come first on a page, in this order; provenance is shown last.
 _FIRST = (
     "https://schema.org/name",
@@ -146,14 +152,22 @@ class Labeller:
         self.prefixes = prefixes
         self.keep_lang = keep_lang
         self.names: dict[str, dict[str, str]] = {}
+        selectors: dict[str, str] = {}  # a quote's selector -> the quote
+        words: dict[str, str] = {}  # a selector -> the exact words it selects
         for q in quads:
-            if (
-                q.predicate.value in _NAMES
-                and isinstance(q.object, ox.Literal)
-                and isinstance(q.subject, ox.NamedNode)
-            ):
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            if q.predicate.value in _NAMES and isinstance(q.object, ox.Literal):
                 known = self.names.setdefault(q.subject.value, {})
                 known.setdefault(q.object.language or "", q.object.value)
+            elif q.predicate.value == _OA + "hasSelector" and isinstance(q.object, ox.NamedNode):
+                selectors[q.object.value] = q.subject.value
+            elif q.predicate.value == _OA + "exact" and isinstance(q.object, ox.Literal):
+                words[q.subject.value] = q.object.value
+        # a quote without a name of its own is named by its words
+        for selector, quote in selectors.items():
+            if selector in words and quote not in self.names:
+                self.names[quote] = {"": quoted(words[selector], lang)}
 
     def name(self, iri: str) -> str:
         """The best label of `iri` in the page language, else another, else a short IRI."""
@@ -164,6 +178,10 @@ class Labeller:
             if table:
                 return next(iter(table.values()))
         return compact(iri, self.prefixes)
+
+    def named(self, iri: str) -> bool:
+        """Whether `iri` has a name (a label in the data or a term label), not only its IRI."""
+        return bool(self.names.get(iri) or self.term_labels.get(iri))
 
     def href(self, iri: str) -> str | None:
         """Where a link to `iri` goes: this server for our IRIs (language kept), else the IRI;
@@ -204,6 +222,14 @@ _EXTERNAL = (
         "EU {0}: {1}",
     ),
 )
+
+
+def quoted(words: str, lang: str, reach: int = 90) -> str:
+    """A source page's words as a name: in the page language's quotation marks, cut at a word
+    boundary with an ellipsis when longer than `reach` characters."""
+    if len(words) > reach:
+        words = words[:reach].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"„{words}”" if lang == "pl" else f"“{words}”"
 
 
 def external_name(iri: str) -> str | None:
@@ -270,13 +296,16 @@ def with_context(quotes: list[Quote], texts: dict[str, str]) -> list[Quote]:
 
 
 def referrers(
-    rows: Iterable[tuple[str, str, dict[str, str]]], labeller: Labeller
+    rows: Iterable[tuple[str, str, dict[str, str], str]], labeller: Labeller
 ) -> list[Referrer]:
-    """Incoming links as (subject, property, subject's names by language), grouped by property."""
+    """Incoming links as (subject, property, subject's names by language, the words it quotes
+    if it is a quote), grouped by property."""
     grouped: dict[str, dict[str, Value]] = {}
-    for subject, predicate, names in rows:
+    for subject, predicate, names, words in rows:
         langs = (labeller.lang, "en", "pl", "")
         text = next((names[lang] for lang in langs if names.get(lang)), "")
+        if not text and words:
+            text = quoted(words, labeller.lang)
         value = Value(text or labeller.name(subject), href=labeller.href(subject))
         grouped.setdefault(predicate, {})[subject] = value
     return sorted(
@@ -299,8 +328,10 @@ def schema_org_json(desc: Description, labeller: Labeller) -> str:
         elif q.predicate.value.startswith(_SCHEMA):
             key = q.predicate.value[len(_SCHEMA) :]
             obj = q.object
-            if isinstance(obj, ox.NamedNode):
+            if isinstance(obj, ox.NamedNode) and labeller.named(obj.value):
                 entry: Any = {"@id": obj.value, "name": labeller.name(obj.value)}
+            elif isinstance(obj, ox.NamedNode):  # a web address, an identifier: no name to give
+                entry = obj.value
             elif isinstance(obj, ox.Literal) and obj.language:
                 entry = {"@value": obj.value, "@language": obj.language}
             else:
@@ -355,9 +386,31 @@ def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None
         Row(labeller.name(p), p, sorted(vs, key=lambda v: (v.lang != labeller.lang, v.text)))
         for p, vs in sorted(grouped.items(), key=lambda item: rank(item[0]))
     ]
-    # a part without a name of its own (a point, an interval) is titled by its kind
-    named = iri in labeller.names or not types
-    return Node(iri, anchor, labeller.name(iri) if named else types[0].text, types, rows)
+    return Node(iri, anchor, _title(iri, quads, types, labeller), types, rows)
+
+
+def _title(iri: str, quads: list[ox.Quad], types: list[Value], labeller: Labeller) -> str:
+    """What a node is titled: its name; a part without one (a point, an interval) or whose name
+    is a whole statement, by its kind; a VoID partition, by the class or property it counts."""
+    kinds = {_text(q.object) for q in quads if q.predicate.value == RDF_TYPE}
+    if types and (iri not in labeller.names or kinds & _TITLED_BY_KIND):
+        return types[0].text
+    if iri in labeller.names:
+        return labeller.name(iri)
+    counted = {q.predicate.value: _text(q.object) for q in quads}
+    lang = labeller.lang
+    # two vocabularies' terms can share a label (org: and schema: Organization): the short IRI
+    # tells the parts apart
+    if _VOID + "class" in counted:
+        term = counted[_VOID + "class"]
+        short = compact(term, labeller.prefixes)
+        return translate(lang, "Class “%(name)s” (%(term)s)", name=labeller.name(term), term=short)
+    if _VOID + "property" in counted:
+        term = counted[_VOID + "property"]
+        short = compact(term, labeller.prefixes)
+        name = labeller.name(term)
+        return translate(lang, "Property “%(name)s” (%(term)s)", name=name, term=short)
+    return labeller.name(iri)
 
 
 def _in_reference_order(topic: str, by_subject: dict[str, list[ox.Quad]]) -> list[str]:
