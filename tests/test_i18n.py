@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
 from ckpld.rdf.periods import Period
+from ckpld.store.local import LocalStore
 from ckpld.web.conneg import LANGUAGES
 from ckpld.web.i18n import TRANSLATIONS, install, month_year, translate, translate_plural, when
 from tests.conftest import ROOT
@@ -97,10 +99,37 @@ def test_templates_translate_and_write_numbers_in_the_page_language() -> None:
     env = Environment(autoescape=True)
     install(env)
     template = env.from_string(
-        '{{ _("Partners") }} · {{ ngettext("%(num)d partner of CKP is here.", '
-        '"%(num)d partners of CKP are here.", n) }} · {{ size | number }}'
+        '{{ _("Partners") }} · {{ ngettext("%(num)d partner of %(publisher)s is here.", '
+        '"%(num)d partners of %(publisher)s are here.", n, publisher="CKP") }} · '
+        "{{ size | number }}"
     )
     polish = template.render(lang="pl", n=2, size=96448)
     assert polish == "Partnerzy · Tu mają siedzibę 2 partnerzy CKP. · 96\u00a0448"
     english = template.render(lang="en", n=1, size=96448)
     assert english == "Partners · 1 partner of CKP is here. · 96,448"
+
+
+def test_the_interface_states_no_fact_of_its_own(store: LocalStore) -> None:
+    # Every sentence about the publisher, its partners, places or networks takes their names and
+    # dates from the data: no message (in either language) holds a name the data gives, or a year.
+    answer = store.query(
+        "SELECT DISTINCT ?name WHERE { ?thing ?p ?name . VALUES ?p { "
+        "<https://schema.org/name> <https://schema.org/alternateName> "
+        "<https://dane.ckpodgorza.pl/def/ckp#nameAsOnPage> } "
+        "?thing a ?kind . VALUES ?kind { <https://schema.org/Organization> "
+        "<https://schema.org/Place> } }"
+    )
+    names = {row[0].value for row in answer.rows if isinstance(row[0], ox.Literal)}
+    assert {"CKP", "Kraków", "ENCC", "Centrum Kultury Podgórza"} <= names
+    texts = [
+        text
+        for key, translated in polish().items()
+        for text in ([key] if isinstance(key, str) else list(key))
+        + ([translated] if isinstance(translated, str) else list(translated))
+    ]
+    assert len(texts) > 200
+    for text in texts:
+        words = set(re.findall(r"[\w-]+", PLACEHOLDER.sub("", text)))
+        for name in names:
+            assert not (set(re.findall(r"[\w-]+", name)) <= words and name in text), (name, text)
+        assert not re.search(r"\b(19|20)\d\d\b", text), text

@@ -418,6 +418,12 @@ CASES: dict[str, tuple[str, str, str]] = {
         "IdentifierEvidenceSource",
         "id/evidence/identifiers-zagrzeb",
     ),
+    "name-as-on-page-without-language": (
+        """DELETE DATA { GRAPH <graph/page> { o:encc ckp:nameAsOnPage "ENCC"@en } } ;
+           INSERT DATA { GRAPH <graph/page> { o:encc ckp:nameAsOnPage "ENCC" } }""",
+        "NameAsOnPageLanguage",
+        "id/organization/encc",
+    ),
     "partnership-dated-by-nothing": (
         "DELETE WHERE { GRAPH ?g { part:centrum-kultury-travno schema:startDate ?d } }",
         "PartnershipShape",

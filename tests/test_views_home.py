@@ -32,10 +32,10 @@ from tests.terms import as_literal
 HTML = {"Accept": "text/html"}
 SVG = "{http://www.w3.org/2000/svg}"
 INTRO = (
-    "The foreign partner institutions of Centrum Kultury Podgórza in Kraków, as Linked Open "
-    "Data. The facts of CKP's web page are shown with the words they were taken from; names in "
-    "other languages, identifiers, coordinates and the countries the page does not name were "
-    "added from other sources, each with its evidence."
+    "The foreign partner institutions of %(name)s in %(home)s, as Linked Open "
+    "Data. The facts of %(publisher)s's web page are shown with the words they were taken from; "
+    "names in other languages, identifiers, coordinates and the countries the page does not name "
+    "were added from other sources, each with its evidence."
 )
 
 
@@ -65,8 +65,10 @@ def test_home_page_explains_the_dataset_in_the_page_language(
     root = page(client, "/", lang)
     assert root.get("lang") == lang
     lead = by_class(root, "p", "lead")[0]
-    assert lead.text == translate(lang, INTRO)
-    assert lang == "en" or lead.text != INTRO  # Polish is really Polish
+    home = {"pl": "Kraków", "en": "Kraków"}[lang]  # the data's names of CKP's city
+    names = {"name": "Centrum Kultury Podgórza", "home": home, "publisher": "CKP"}
+    assert lead.text == translate(lang, INTRO, **names)
+    assert lang == "en" or lead.text != INTRO % names  # Polish is really Polish
 
 
 def test_one_card_per_partner_with_own_language_names(
