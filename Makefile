@@ -71,10 +71,13 @@ messages: install-test
 	$(BIN)/pybabel --quiet update -i $(MESSAGES)/messages.pot -d $(MESSAGES) -l pl --ignore-obsolete --no-fuzzy-matching \
 		--ignore-pot-creation-date
 
-# The README's picture of the home page (docs/home.png), taken by the browser tests in headless Chromium.
+# The docs' pictures (docs/home.png, docs/dataset.png, docs/catalog.png), taken by the browser
+# tests in headless Chromium: the home page whole, the dataset's and the catalogue's opening.
 screenshot: install-test $(NPM_STAMP)
 	$(BIN)/pytest -q tests/e2e/test_browser.py -k "renders_and_is_screenshot"
 	cp test-artifacts/screenshots/home-en-1280.png docs/home.png
+	cp test-artifacts/screenshots/dataset-1280-top.png docs/dataset.png
+	cp test-artifacts/screenshots/catalog-1280-top.png docs/catalog.png
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -653,6 +653,9 @@ def test_no_page_shows_an_iri_as_a_heading_label_or_kind(
         ]
         for shown in headings + labels + kinds:
             assert shown.strip() and not _raw(shown, known), (path, shown)
+        # a value is a name, a text or a bare address: never an IRI in angle brackets
+        values = re.findall(r"<li>(?:<a[^>]*>|<span[^>]*>|<time[^>]*>)([^<]*)<", html)
+        assert all(not v.startswith("&lt;") for v in values), (path, values)
 
 
 def test_every_term_a_page_can_show_has_a_label_in_both_languages(
@@ -706,7 +709,10 @@ def test_the_dataset_page_shows_the_release_record_s_dates(client: FlaskClient, 
     html = client.get("/doc/dataset/instytucje-partnerskie", headers=headers).text
 
     def shown(label: str) -> list[str]:
-        return re.findall(rf"<dt[^>]*>{label}</dt>\s*<dd><ul><li><span>([^<]*)</span>", html)
+        found = rf'<dt[^>]*>{label}</dt>\s*<dd><ul><li><time datetime="([^"]*)">([^<]*)</time>'
+        (written,) = re.findall(found, html)
+        assert str(written[1]).endswith(" UTC")  # as people write it: "3 December 2026, 17:57 UTC"
+        return [written[0]]
 
     def moment(value: str) -> str:
         return value.replace("+00:00", "Z")

@@ -261,7 +261,8 @@ def main_pages(facts: Facts) -> dict[str, tuple[str, str]]:
         "home-en": ("/", "en-GB"),
         "partner": (facts.partners[0].path, "pl-PL"),
         "sparql": ("/sparql", "en-GB"),
-        "catalog": ("/catalog?_format=html", "pl-PL"),
+        "catalog": ("/catalog?_format=html", "en-GB"),
+        "dataset": ("/id/dataset/instytucje-partnerskie", "en-GB"),
         "dumps": ("/dumps/", "en-GB"),
         "vocabulary": ("/def/ckp", "pl-PL"),
     }
@@ -319,7 +320,8 @@ def test_main_pages_request_nothing_outside(tab: Tab, facts: Facts) -> None:
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280", "390"])
 @pytest.mark.parametrize(
-    "name", ["home-pl", "home-en", "partner", "sparql", "catalog", "dumps", "vocabulary"]
+    "name",
+    ["home-pl", "home-en", "partner", "sparql", "catalog", "dataset", "dumps", "vocabulary"],
 )
 def test_main_page_renders_and_is_screenshot(
     open_tab: OpenTab, facts: Facts, name: str, width: ViewportSize
@@ -338,6 +340,13 @@ def test_main_page_renders_and_is_screenshot(
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     size = struct.unpack(">II", png[16:24])  # the PNG's width and height
     assert size[0] >= width["width"] and size[1] >= width["height"], size
+    # the page's opening, for the docs (a long page's whole length is no picture to read)
+    top = tab.page.screenshot(
+        path=ARTIFACTS / f"{name}-{width['width']}-top.png",
+        clip={"x": 0, "y": 0, "width": width["width"], "height": min(size[1], 1600)},
+        full_page=True,
+    )
+    assert struct.unpack(">II", top[16:24]) == (size[0], min(size[1], 1600))
     tab.assert_clean()
 
 

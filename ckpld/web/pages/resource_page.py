@@ -6,9 +6,11 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pyoxigraph as ox
+from babel.dates import format_date, format_datetime
 
 from ckpld.rdf.iris import local_path
 from ckpld.rdf.namespaces import compact
@@ -65,6 +67,7 @@ class Value:
     lang: str | None = None
     datatype: str | None = None
     external: bool = False  # a link that leaves this site (an external identifier, a source)
+    moment: str | None = None  # a date or time as written in the data, for <time datetime>
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,8 @@ class Labeller:
                     return table[lang]
             if table:
                 return next(iter(table.values()))
-        return compact(iri, self.prefixes)
+        short = compact(iri, self.prefixes)
+        return iri if short.startswith("<") else short  # an address reads better bare
 
     def named(self, iri: str) -> bool:
         """Whether `iri` has a name (a label in the data or a term label), not only its IRI."""
@@ -207,6 +211,9 @@ class Labeller:
         if isinstance(term, ox.Literal):
             datatype = term.datatype.value
             shown = None if datatype in _PLAIN_TYPES else compact(datatype, self.prefixes)
+            written = moment(term.value, datatype, self.lang)
+            if written is not None:
+                return Value(written, moment=term.value)
             return Value(term.value, lang=term.language or None, datatype=shown)
         return Value(str(term))
 
@@ -222,6 +229,22 @@ _EXTERNAL = (
         "EU {0}: {1}",
     ),
 )
+
+
+def moment(value: str, datatype: str, lang: str) -> str | None:
+    """A date or a time (xsd:date, xsd:dateTime) as people write it in `lang`; None for any other
+    value, or one that does not parse. A time without a zone is shown as it is written."""
+    try:
+        if datatype == _XSD + "dateTime":
+            when = datetime.fromisoformat(value)
+            if when.tzinfo is None:
+                return None
+            return format_datetime(when, "d MMMM y, HH:mm 'UTC'", tzinfo=UTC, locale=lang)
+        if datatype == _XSD + "date":
+            return format_date(date.fromisoformat(value), "long", locale=lang)
+    except ValueError:
+        return None
+    return None
 
 
 def quoted(words: str, lang: str, reach: int = 90) -> str:
@@ -247,8 +270,14 @@ def resource_page(desc: Description, labeller: Labeller) -> Page:
     for q in desc.quads:
         if isinstance(q.subject, ox.NamedNode):
             by_subject.setdefault(q.subject.value, []).append(q)
-    topic = _node(desc.topic, by_subject.get(desc.topic, []), labeller, None)
     part_iris = _in_reference_order(desc.topic, by_subject)
+    # a link to a part reads as the part's title (a partition, the contact point)
+    titles = {
+        i: _title(i, by_subject[i], _types(by_subject[i], labeller), labeller) for i in part_iris
+    }
+    for i, title in titles.items():
+        labeller.names.setdefault(i, {"": title})
+    topic = _node(desc.topic, by_subject.get(desc.topic, []), labeller, None)
     parts = [_node(i, by_subject[i], labeller, i.partition("#")[2]) for i in part_iris]
     sources = [
         q.object.value
@@ -357,9 +386,10 @@ def schema_org_json(desc: Description, labeller: Labeller) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None) -> Node:
-    # classes of two vocabularies can share a name (org: and schema: Organization): show it once
-    types = list(
+def _types(quads: list[ox.Quad], labeller: Labeller) -> list[Value]:
+    """A node's kinds as page values; classes of two vocabularies can share a name (org: and
+    schema: Organization): each name shows once."""
+    return list(
         {
             v.text: v
             for q in quads
@@ -367,6 +397,10 @@ def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None
             for v in [labeller.value(q.object)]
         }.values()
     )
+
+
+def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None) -> Node:
+    types = _types(quads, labeller)
     grouped: dict[str, list[Value]] = {}
     # A statement in two graphs (the dataset's title in VoID and in the catalogue) shows once.
     said = dict.fromkeys((q.predicate.value, q.object) for q in quads)
