@@ -586,14 +586,25 @@ def test_pages_claim_nothing_the_source_page_does_not(
             assert claim not in visible, (path, claim)
 
 
-@pytest.mark.parametrize("path", ["/doc/dataset/instytucje-partnerskie", "/catalog.html"])
-def test_a_statement_in_two_graphs_shows_once(client: FlaskClient, path: str) -> None:
-    html = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"}).text
-    lists = re.findall(r"<dd><ul>(.*?)</ul></dd>", html, re.S)
-    assert len(lists) > 5
-    for values in lists:
-        items = re.findall(r"<li>(.*?)</li>", values, re.S)
-        assert len(items) == len(set(items)), items  # one property's values: each once
+def test_no_page_shows_a_value_twice(client: FlaskClient, settings: Settings) -> None:
+    # a statement in two graphs (the dataset's title in VoID and in the catalogue) shows once
+    for path in _pages(client, settings):
+        html = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"}).text
+        for values in re.findall(r"<dd><ul>(.*?)</ul></dd>", html, re.S):
+            items = re.findall(r"<li>(.*?)</li>", values, re.S)
+            assert len(items) == len(set(items)), (path, items)  # a property's values: each once
+
+
+@pytest.mark.parametrize(("lang", "belgium"), [("pl", "Belgia"), ("en", "Belgium")])
+def test_outside_identifiers_read_as_the_data_names_them(
+    client: FlaskClient, lang: str, belgium: str
+) -> None:
+    html = client.get(
+        "/catalog.html", headers={"Accept": "text/html", "Accept-Language": lang}
+    ).text
+    shown = re.findall(r'class="external"[^>]*>([^<]*)<', html)
+    assert f"{belgium} (GeoNames 2802361)" in shown  # the catalogue's dct:spatial
+    assert all(not s.startswith("GeoNames") for s in shown), shown  # every country is named
 
 
 @pytest.mark.parametrize(

@@ -195,6 +195,26 @@ def incoming(
     return [(s, p, names, next(iter(quoted), "")) for (s, p), (names, quoted) in found.items()]
 
 
+def known_as(store: Store, identifiers: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The data's names, by language, of outside identifiers (a Wikidata item, a GeoNames
+    feature, an EU table entry) that a resource of the data is the same as (`schema:sameAs`,
+    `skos:exactMatch`)."""
+    wanted = " ".join(str(ox.NamedNode(i)) for i in sorted(set(identifiers))[:500])
+    if not wanted:
+        return {}
+    result = internal_query(
+        store,
+        f"SELECT ?id ?name WHERE {{ VALUES ?id {{ {wanted} }} ?thing "
+        "<https://schema.org/sameAs>|<http://www.w3.org/2004/02/skos/core#exactMatch> ?id ; "
+        "<https://schema.org/name> ?name }",
+    )
+    found: dict[str, dict[str, str]] = {}
+    for identifier, name in result.rows:
+        if isinstance(name, ox.Literal) and name.language:
+            found.setdefault(_value(identifier), {}).setdefault(name.language, name.value)
+    return found
+
+
 def graph_quads(store: Store, graph: str | None = None) -> list[ox.Quad]:
     """Every statement of one named graph, or of all of them, with its graph."""
     where = f"VALUES ?g {{ {_iri(graph)} }}" if graph else ""

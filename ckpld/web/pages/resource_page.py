@@ -148,12 +148,15 @@ class Labeller:
         term_labels: dict[str, dict[str, str]],
         prefixes: dict[str, str],
         keep_lang: bool = False,
+        known_as: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.base = base
         self.lang = lang
         self.term_labels = term_labels
         self.prefixes = prefixes
         self.keep_lang = keep_lang
+        # outside identifiers the data names (a Wikidata item a city is the same as)
+        self.known_as = known_as or {}
         self.names: dict[str, dict[str, str]] = {}
         selectors: dict[str, str] = {}  # a quote's selector -> the quote
         words: dict[str, str] = {}  # a selector -> the exact words it selects
@@ -183,6 +186,11 @@ class Labeller:
         short = compact(iri, self.prefixes)
         return iri if short.startswith("<") else short  # an address reads better bare
 
+    def _alias(self, iri: str) -> str:
+        """The data's name for an outside identifier, in the page language if it has one."""
+        names = self.known_as.get(iri, {})
+        return next((names[k] for k in (self.lang, "en", "pl") if names.get(k)), "")
+
     def named(self, iri: str) -> bool:
         """Whether `iri` has a name (a label in the data or a term label), not only its IRI."""
         return bool(self.names.get(iri) or self.term_labels.get(iri))
@@ -205,6 +213,9 @@ class Labeller:
             if local_path(self.base, iri) is None and iri not in self.names:
                 known = iri in self.term_labels
                 shown = self.name(iri) if known else external_name(iri)
+                alias = self._alias(iri)
+                if alias and shown:  # "France (EU country: FRA)"
+                    shown = f"{alias} ({shown})"
                 text = shown or iri
                 return Value(text, href=self.href(iri), external=not known)
             return Value(self.name(iri), href=self.href(iri))

@@ -14,7 +14,8 @@ from ckpld.errors import NotAcceptableError
 from ckpld.model.sources import archived_text
 from ckpld.publish.publication import Publication
 from ckpld.rdf.formats import HTML, Format, Kind
-from ckpld.store.documents import Description, incoming, internal_query, render
+from ckpld.rdf.iris import local_path
+from ckpld.store.documents import Description, incoming, internal_query, known_as, render
 from ckpld.web.conneg import LANGUAGES, alternates, language, negotiate, override_of
 from ckpld.web.i18n import when
 from ckpld.web.pages.dataset_markup import dataset_markup
@@ -90,8 +91,20 @@ def _html(
     lang: str,
     keep_lang: bool,
 ) -> str:
+    outside = [
+        q.object.value
+        for q in desc.quads
+        if isinstance(q.object, ox.NamedNode)
+        and local_path(pub.settings.base_iri, q.object.value) is None
+    ]
     labeller = Labeller(
-        pub.settings.base_iri, lang, desc.quads, pub.labels, pub.prefixes, keep_lang
+        pub.settings.base_iri,
+        lang,
+        desc.quads,
+        pub.labels,
+        pub.prefixes,
+        keep_lang,
+        known_as(pub.store, outside),
     )
     page = resource_page(desc, labeller)
     page.quotes = with_context(page.quotes, _archived_texts(pub, page.quotes))
