@@ -514,14 +514,17 @@ def test_external_identifiers_are_named_links(client: FlaskClient) -> None:
     )
     assert (
         '<a class="external" href="http://www.wikidata.org/entity/Q216" rel="external">'
-        "Wikidata Q216</a>" in html
+        "Vilnius (Wikidata Q216)</a>" in html
     )
-    assert 'href="https://sws.geonames.org/593116/" rel="external">GeoNames 593116</a>' in html
+    assert (
+        'href="https://sws.geonames.org/593116/" rel="external">Vilnius (GeoNames 593116)</a>'
+        in html
+    )
     assert "2 partners of CKP are here." in html
     country = client.get("/doc/place/litwa?lang=en", headers={"Accept": FIREFOX}).get_data(
         as_text=True
     )
-    assert ">EU country: LTU</a>" in country
+    assert ">Lithuania (EU country: LTU)</a>" in country
     point = client.get("/doc/place/krakow?lang=en", headers={"Accept": FIREFOX}).get_data(
         as_text=True
     )

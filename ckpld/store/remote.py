@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from itertools import islice
+from typing import Any
 
 import pyoxigraph as ox
 import requests
@@ -200,7 +201,7 @@ def _result(body: bytes, graph_form: bool, limit: int | None) -> QueryResult:
     try:
         if graph_form:
             quads = list(islice(ox.parse(body, format=ox.RdfFormat.N_TRIPLES), stop))
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+            triples = [ox.Triple(q.subject, q.predicate, _canonical(q.object)) for q in quads]
             cut = limit is not None and len(triples) > limit
             return QueryResult("graph", triples=tuple(triples[:limit]), truncated=cut)
         answer = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -210,6 +211,21 @@ def _result(body: bytes, graph_form: bool, limit: int | None) -> QueryResult:
         return QueryResult("boolean", boolean=bool(answer))
     assert isinstance(answer, ox.QuerySolutions)
     names = tuple(v.value for v in answer.variables)
-    rows = [tuple(solution[name] for name in names) for solution in islice(answer, stop)]
+    rows = [
+        tuple(_canonical(solution[name]) for name in names) for solution in islice(answer, stop)
+    ]
     cut = limit is not None and len(rows) > limit
     return QueryResult("solutions", variables=names, rows=tuple(rows[:limit]), truncated=cut)
+
+
+_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_BOOLEANS = {"1": "true", "0": "false"}
+
+
+def _canonical(term: Any) -> Any:
+    """A stored boolean in its canonical form: Virtuoso keeps `true` as 1 and answers
+    "1"^^xsd:boolean, the same value written otherwise; the published data and the dumps say
+    "true", and so does the store's answer, read here."""
+    if isinstance(term, ox.Literal) and term.datatype == _BOOLEAN and term.value in _BOOLEANS:
+        return ox.Literal(_BOOLEANS[term.value], datatype=_BOOLEAN)
+    return term
