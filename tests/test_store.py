@@ -216,3 +216,17 @@ def test_virtuoso_partial_answer_header_is_a_timeout(settings: Settings) -> None
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_remote_store_s_booleans_are_read_in_canonical_form() -> None:
+    from ckpld.store.remote import _result
+
+    boolean = "<http://www.w3.org/2001/XMLSchema#boolean>"
+    graph = _result(f'<http://a> <http://b> "1"^^{boolean} .\n'.encode(), True, None)
+    assert graph.triples[0].object == ox.Literal("true", datatype=ox.NamedNode(boolean[1:-1]))
+    body = (
+        '{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", '
+        '"value": "0", "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}}]}}'
+    )
+    rows = _result(body.encode(), False, None).rows
+    assert rows[0][0] == ox.Literal("false", datatype=ox.NamedNode(boolean[1:-1]))
