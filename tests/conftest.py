@@ -19,6 +19,7 @@ from ckpld.model.sources import Dataset, load, read_shapes
 from ckpld.model.validation import validate
 from ckpld.store.local import LocalStore
 from ckpld.web.app import create_app
+from tests.oxigraph_server import OxigraphServer
 from tests.virtuoso import Virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +133,19 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real Oxigraph server on 127.0.0.1 holding the shipped dataset, loaded with `ckpld load`
+    over the Graph Store Protocol."""
+    server = OxigraphServer()
+    try:
+        server.wait_until_ready()
+        server.load({"CKPLD_CACHE_DIR": str(tmp_path_factory.mktemp("load-cache"))}, "gsp")
+        yield server
+    finally:
+        server.stop()
+
+
 def iri(settings: Settings, relative: str) -> ox.NamedNode:
     """A node of the data, from its IRI relative to the base."""
     return ox.NamedNode(settings.base_iri + relative)
@@ -140,7 +154,7 @@ def iri(settings: Settings, relative: str) -> ox.NamedNode:
 # Fixtures that start a program `make test` installs: a test that uses one (directly or through
 # another fixture) is marked `external`; every test in tests/e2e/ is marked `e2e` (it starts a
 # real server). `make check` leaves both out.
-EXTERNAL_FIXTURES = frozenset({"virtuoso"})
+EXTERNAL_FIXTURES = frozenset({"virtuoso", "oxigraph"})
 E2E = Path(__file__).parent / "e2e"
 
 

@@ -1,7 +1,9 @@
-"""One contract for every store: the embedded Oxigraph and a real remote store (Virtuoso).
+"""One contract for every store: the embedded Oxigraph (in memory and on disk) and two real
+remote stores, Virtuoso and the Oxigraph server.
 
-Both hold what ckpld publishes (data, vocabulary, VoID, catalogue); the remote one was filled by
-`ckpld load`. Whatever the backend, the same query gives the same `QueryResult`.
+Each holds what ckpld publishes (data, vocabulary, VoID, catalogue); the remote ones were filled
+by `ckpld load` (Virtuoso over SPARQL Update, the Oxigraph server over the Graph Store Protocol).
+Whatever the backend, the same query gives the same `QueryResult`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ckpld.publish.void import read_void
 from ckpld.store import QueryResult, Store, Term
 from ckpld.store.remote import RemoteStore
 from tests.conftest import ROOT
+from tests.oxigraph_server import OxigraphServer
 from tests.terms import value_of
 from tests.virtuoso import Virtuoso, as_virtuoso_answers
 
@@ -33,14 +36,40 @@ def local(settings: Settings) -> Publication:
     return pub
 
 
-@pytest.fixture(scope="module")
-def remote(virtuoso: Virtuoso, settings: Settings) -> Iterator[RemoteStore]:
-    store = RemoteStore(virtuoso.endpoint, settings.base_iri)
+def _remote(endpoint: str, settings: Settings) -> RemoteStore:
+    """A remote store at `endpoint`, set up as a publication sets it up."""
+    store = RemoteStore(endpoint, settings.base_iri)
     found = read_void(store, settings)
     store.graphs = found.graphs
-    store.default_graphs = tuple(found.statistics.graphs)  # as a publication sets it
+    store.default_graphs = tuple(found.statistics.graphs)
+    return store
+
+
+@pytest.fixture(scope="module")
+def remote(virtuoso: Virtuoso, settings: Settings) -> Iterator[RemoteStore]:
+    store = _remote(virtuoso.endpoint, settings)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def oxigraph_remote(oxigraph: OxigraphServer, settings: Settings) -> Iterator[RemoteStore]:
+    store = _remote(oxigraph.endpoint, settings)
+    yield store
+    store.close()
+
+
+REMOTES = [
+    pytest.param("remote", marks=pytest.mark.external),
+    pytest.param("oxigraph_remote", marks=pytest.mark.external),
+]
+
+
+@pytest.fixture(params=REMOTES)
+def any_remote(request: pytest.FixtureRequest) -> RemoteStore:
+    """Each real remote store."""
+    found: RemoteStore = request.getfixturevalue(request.param)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +80,12 @@ def disk(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Public
     return pub
 
 
-@pytest.fixture(params=["local", "disk", pytest.param("remote", marks=pytest.mark.external)])
+@pytest.fixture(params=["local", "disk", *REMOTES])
 def store(request: pytest.FixtureRequest) -> Store:
     if request.param in ("local", "disk"):
         found: Store = request.getfixturevalue(request.param).store
     else:
-        found = request.getfixturevalue("remote")
+        found = request.getfixturevalue(request.param)
     return found
 
 
@@ -74,13 +103,13 @@ def canonical(result: QueryResult) -> object:
     return sorted(str(t) for t in result.triples)
 
 
-@pytest.fixture(params=["disk", pytest.param("remote", marks=pytest.mark.external)])
+@pytest.fixture(params=["disk", *REMOTES])
 def other(request: pytest.FixtureRequest) -> Store:
     """Each store that is not the reference (the embedded one in memory)."""
     if request.param == "disk":
         found: Store = request.getfixturevalue("disk").store
     else:
-        found = request.getfixturevalue("remote")
+        found = request.getfixturevalue(request.param)
     return found
 
 
@@ -171,11 +200,40 @@ def test_an_unreachable_store_is_a_clear_error(settings: Settings) -> None:
 
 
 def test_a_store_without_the_dataset_is_a_clear_error(
-    remote: RemoteStore, settings: Settings
+    any_remote: RemoteStore, settings: Settings
 ) -> None:
     other = replace(settings, dataset_id="something-else")
     with pytest.raises(UpstreamError, match="holds no ckpld dataset"):
-        read_void(remote, other)
+        read_void(any_remote, other)
+
+
+def test_loading_by_update_or_by_graph_store_fills_the_same_graphs(
+    oxigraph: OxigraphServer,
+    oxigraph_remote: RemoteStore,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    # `ckpld load --protocol update` into a second, empty Oxigraph server gives every graph the
+    # statements `--protocol gsp` gave the first; loading again replaces, never adds.
+    second = OxigraphServer()
+    try:
+        second.wait_until_ready()
+        env = {"CKPLD_CACHE_DIR": str(tmp_path / "cache")}
+        said = second.load(env, "update")
+        assert said.startswith("ckpld: loaded ") and "in 5 graphs" in said
+        second.load(env, "update")
+        by_update = _remote(second.endpoint, settings)
+        try:
+            graphs = sorted(oxigraph_remote.graphs)
+            assert sorted(by_update.graphs) == graphs and len(graphs) >= 4
+            for graph in graphs:
+                mine = set(ox.parse(by_update.dump(graph), format=ox.RdfFormat.N_TRIPLES))
+                theirs = set(ox.parse(oxigraph_remote.dump(graph), format=ox.RdfFormat.N_TRIPLES))
+                assert mine == theirs and mine, graph
+        finally:
+            by_update.close()
+    finally:
+        second.stop()
 
 
 def test_partial_answers_are_never_passed_on(remote: RemoteStore) -> None:

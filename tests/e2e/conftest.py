@@ -47,7 +47,9 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [python, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
-        self.mode = "memory"  # or "disk", or "remote": in front of Virtuoso
+        self.mode = (
+            "memory"  # or "disk", "remote" (in front of Virtuoso), "oxigraph" (of its server)
+        )
         self.own_dumps = dumps is None  # each server its own dumps folder, unless given one
         self.dumps = dumps or Path(tempfile.mkdtemp(prefix="ckpld-dumps-"))
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
@@ -157,10 +159,11 @@ def serving(*args: str, **kwargs: Any) -> Iterator[LiveServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session", params=["memory", "disk", "remote"])
+@pytest.fixture(scope="session", params=["memory", "disk", "remote", "oxigraph"])
 def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """The server on the embedded store in memory, on disk, and in front of a real Virtuoso
-    holding the same data: every test that uses it runs against all three."""
+    """The server on the embedded store in memory, on disk, and in front of two real remote
+    stores holding the same data, Virtuoso and the Oxigraph server: every test that uses it runs
+    against all four."""
     # Every test that uses it asks from 127.0.0.1: no per-client limit on this shared server.
     env = {"CKPLD_SPARQL_RATE_LIMIT": "0"}
     if request.param == "disk":
@@ -168,6 +171,9 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     if request.param == "remote":
         virtuoso = request.getfixturevalue("virtuoso")
         env.update({"CKPLD_STORE": "remote", "CKPLD_STORE_URL": virtuoso.endpoint})
+    if request.param == "oxigraph":
+        server = request.getfixturevalue("oxigraph")
+        env.update({"CKPLD_STORE": "remote", "CKPLD_STORE_URL": server.endpoint})
     with serving("--workers", "2", env=env) as server:
         server.mode = request.param
         yield server
