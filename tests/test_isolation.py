@@ -225,3 +225,17 @@ def test_every_query_process_draws_its_own_random_values(store: LocalStore) -> N
         store._runner.close()  # the next query gets a new process, forked anew
     assert len(children) == 3
     assert len({row[0] for row in drawn}) == 3 and len({row[1] for row in drawn}) == 3
+
+
+def test_warming_starts_every_query_process_before_the_first_query() -> None:
+    runner = QueryRunner(slept, Pool(size=2, queue=1))
+    assert runner.pids() == []
+    runner.warm()
+    started = runner.pids()
+    assert len(started) == 2 and all(alive(pid) for pid in started)
+    runner.warm()  # already warm: nothing more is started
+    assert sorted(runner.pids()) == sorted(started)
+    assert runner.run(0, 5) == "slept"  # the first query is answered by a warmed process
+    assert set(runner.pids()) == set(started)
+    runner.close()
+    assert all(stopped(pid) for pid in started)

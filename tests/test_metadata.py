@@ -57,6 +57,9 @@ class Unreadable:
     def dump(self, graph: str) -> bytes:
         raise AssertionError(f"dumped: {graph}")
 
+    def warm(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

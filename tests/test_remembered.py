@@ -31,6 +31,9 @@ class Unreadable:
     def dump(self, graph: str) -> bytes:
         raise AssertionError("asked the store")
 
+    def warm(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

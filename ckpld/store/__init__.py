@@ -130,6 +130,11 @@ class Store(Protocol):
         """
         ...
 
+    def warm(self) -> None:
+        """Start what answering queries needs (the query processes) in this process now, not
+        at the first query."""
+        ...
+
     def close(self) -> None:
         """Release the store's resources."""
         ...

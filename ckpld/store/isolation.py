@@ -139,6 +139,17 @@ class QueryRunner:
             with state.lock:
                 state.admitted -= 1
 
+    def warm(self) -> None:
+        """Start this process's children now, before the first query needs one: a worker that
+        replaces another (max_requests) takes its first queries with its processes ready,
+        instead of forking them while the queries wait."""
+        state = self._here()
+        with state.lock:
+            while len(state.idle) < self._size:
+                child = _Child(self._execute, self._pool)
+                child.start()
+                state.idle.append(child)
+
     def pids(self) -> list[int]:
         """The process ids of this process's living children (idle ones)."""
         state = self._state
@@ -219,6 +230,10 @@ class _Child:
         if outcome == "unconfined":
             raise SandboxError(f"queries are not run: their process cannot be confined ({value})")
         return value
+
+    def start(self) -> None:
+        """Fork the child now if it is not running (else at the first `ask`)."""
+        self._ensure()
 
     def _ensure(self) -> None:
         _reap()

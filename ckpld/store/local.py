@@ -82,6 +82,10 @@ class LocalStore:
         assert data is not None
         return data
 
+    def warm(self) -> None:
+        """Start this process's query processes (see `ckpld.store.Store.warm`)."""
+        self._runner.warm()
+
     def close(self) -> None:
         """Stop the query process, if one was started."""
         self._runner.close()

@@ -75,6 +75,10 @@ class Remembered:
         """See `ckpld.store.Store.dump`."""
         return self._store.dump(graph)
 
+    def warm(self) -> None:
+        """See `ckpld.store.Store.warm`."""
+        self._store.warm()
+
     def close(self) -> None:
         """Nothing of its own to release (the store is not closed)."""
 

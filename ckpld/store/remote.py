@@ -168,6 +168,11 @@ class RemoteStore:
         assert written is not None
         return written
 
+    def warm(self) -> None:
+        """Start this process's query processes, which read the store's answers (see
+        `ckpld.store.Store.warm`)."""
+        self._runner.warm()
+
     def close(self) -> None:
         """Close the HTTP connections and stop the query processes."""
         for session in self._sessions.values():

@@ -37,6 +37,19 @@ class Writer:
     prefixes: dict[str, str]
     context: dict[str, Any] | None = None
 
+    @classmethod
+    def trimmed(
+        cls, name: str, prefixes: dict[str, str], context: dict[str, Any] | None = None
+    ) -> Writer:
+        """A writer for the format called `name` that carries only the tables it uses: none for
+        the SPARQL results formats, the prefixes for the RDF formats, and the JSON-LD context
+        for JSON-LD. A writer travels to the query process with every query; the context alone
+        is some 8 KB to pickle and unpickle each time."""
+        fmt = named(name)
+        if fmt.rdf is None:
+            return cls(name, {})
+        return cls(name, prefixes, context if fmt.rdf == ox.RdfFormat.JSON_LD else None)
+
     def __call__(self, result: QueryResult) -> bytes:
         """The body.
 

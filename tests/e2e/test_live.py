@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from ckpld.config import Settings
 from ckpld.model.sources import Dataset
 from ckpld.rdf.formats import RDF_FORMATS
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -307,3 +308,46 @@ def test_server_refuses_to_start_on_invalid_data(tmp_path: Path) -> None:
     assert "ckps:IntervalShape" in err
     with pytest.raises(requests.ConnectionError):
         requests.get(server.url + "/", timeout=2)
+
+
+def _children(pid: int) -> list[int]:
+    """The living processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            found.append(int(entry.name))
+    return found
+
+
+def _warm_workers(master: int, processes: int, timeout: float = 10) -> list[int]:
+    """The workers of `master`, once each has `processes` query processes (else fails)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        workers = _children(master)
+        counts = [len(_children(w)) for w in workers]
+        if workers and all(c == processes for c in counts):
+            return workers
+        assert time.monotonic() < deadline, f"workers {workers}, query processes {counts}"
+        time.sleep(0.1)
+
+
+def test_a_new_worker_has_its_query_processes_before_its_first_query() -> None:
+    # A worker that replaces another (max_requests) starts its query processes before it takes
+    # requests (gunicorn's post_worker_init), not while its first queries wait for them.
+    env = {"CKPLD_MAX_REQUESTS": "10", "CKPLD_SPARQL_RATE_LIMIT": "0", "CKPLD_QUERY_PROCESSES": "2"}
+    with serving("--workers", "2", env=env) as server:
+        first = _warm_workers(server.process.pid, 2)
+        for _ in range(60):  # pages only, no query: the workers are replaced
+            assert requests.get(server.url + "/robots.txt", timeout=30).status_code == 200
+        deadline = time.monotonic() + 20
+        while set(_children(server.process.pid)) & set(first):
+            assert time.monotonic() < deadline, "the workers were not replaced"
+            time.sleep(0.1)
+        replaced = _warm_workers(server.process.pid, 2)
+        assert not set(replaced) & set(first)
