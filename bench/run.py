@@ -5,8 +5,10 @@
 For each scale: synthetic data of ckpld's model (bench/generate.py); the time to validate it, to
 write its dumps and to start the server (cold, then on unchanged data); memory per worker; the
 dereference throughput and latency against Flask's hello world on the same gunicorn settings; the
-cookbook's queries over HTTP against rdflib-endpoint and Virtuoso on the same data. Writes
-RESULTS.md and results.png into --out, and results.json beside them.
+cookbook's queries over HTTP against rdflib-endpoint and Virtuoso on the same data; distinct
+queries (every request a new one: no cache answers) against hello world, the Oxigraph server
+(the engine's own ceiling) and Virtuoso. Writes RESULTS.md and results.png into --out, and
+results.json beside them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
+from tests.oxigraph_server import binary as oxigraph_binary  # noqa: E402
 from tests.virtuoso import Virtuoso  # noqa: E402
 
 PYTHON = sys.executable
@@ -43,6 +46,19 @@ RESOURCE = "/doc/organization/encc.ttl"
 SIMPLE = "SELECT ?name WHERE { <id/organization/encc> <https://schema.org/name> ?name }"
 RESULTS_JSON = "application/sparql-results+json"
 DISK_FROM = 5e5  # scales served from the on-disk store (store = disk)
+# Distinct queries: each request's %d is a new number, in a condition that never changes the
+# answer, so that every request is a query no cache has seen (bench/distinct.lua).
+DISTINCT = {
+    "lookup": "BASE <%s>\nSELECT ?name WHERE { <id/organization/encc> <https://schema.org/name> "
+    "?name FILTER (STRLEN(?name) > -%%d) }",
+    "label, FILTER, ORDER BY": "BASE <%s>\nSELECT ?thing ?label WHERE { ?thing "
+    '<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER (LANG(?label) = "en" && '
+    "STRLEN(?label) > -%%d) } ORDER BY ?label LIMIT 50",
+    "GROUP BY count over the graphs": "BASE <%s>\nSELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g "
+    "{ ?s ?p ?o } } GROUP BY ?g HAVING (COUNT(*) > -%%d) ORDER BY ?g",
+}
+DISTINCT_SCRIPT = ROOT / "bench" / "distinct.lua"
+DATA_GRAPHS = ("page", "enrichment", "vocabulary")  # ckpld's default graph: the data's graphs
 
 
 def free_port() -> int:
@@ -114,17 +130,21 @@ class Server:
 ROUNDS = 3  # wrk runs per measurement: the one with the median throughput is kept
 
 
-def wrk(url: str, seconds: int, rounds: int = ROUNDS) -> dict[str, float]:
+def wrk(
+    url: str, seconds: int, rounds: int = ROUNDS, script: list[str] | None = None
+) -> dict[str, float]:
     """Requests per second and latency percentiles (ms) with wrk -t2 -c16: of `rounds` runs,
     the one with the median throughput (the machine is shared: one run can meet a burst of
-    someone else's work)."""
-    runs = sorted((_wrk_once(url, seconds) for _ in range(rounds)), key=lambda r: r["rps"])
+    someone else's work). `script`: wrk's -s and what follows the URL (then `url` is not
+    passed again)."""
+    runs = sorted((_wrk_once(url, seconds, script) for _ in range(rounds)), key=lambda r: r["rps"])
     return runs[len(runs) // 2]
 
 
-def _wrk_once(url: str, seconds: int) -> dict[str, float]:
+def _wrk_once(url: str, seconds: int, script: list[str] | None = None) -> dict[str, float]:
+    target = script if script is not None else [url]
     done = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", *target],
         capture_output=True, text=True, timeout=seconds + 60,
     )  # fmt: skip
     out = done.stdout
@@ -143,6 +163,25 @@ def _wrk_once(url: str, seconds: int) -> dict[str, float]:
         "p99": percentile("99"),
         "errors": float(errors.group(1)) if errors else 0.0,
     }
+
+
+def distinct(url: str, path: str, seconds: int, extra: str = "") -> dict[str, dict[str, float]]:
+    """wrk figures for each DISTINCT query, every request a new query, sent to `path` on `url`
+    with `extra` appended to the query string (a baseline's dataset parameters)."""
+    found = {}
+    for name, template in DISTINCT.items():
+        script = ["-s", str(DISTINCT_SCRIPT), url, "--", template % BASE, path, extra]
+        found[name] = wrk(url, seconds, script=script)
+    return found
+
+
+def dataset_parameters() -> str:
+    """The protocol's dataset parameters that give a baseline ckpld's dataset: the data graphs
+    as the default graph, every graph of the dataset as named graphs (encoded, each with &)."""
+    graphs = [BASE + f"graph/{name}" for name in DATA_GRAPHS]
+    named = [*graphs, BASE + "graph/metadata", BASE + "graph/catalog"]
+    pairs = [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in named]
+    return "&" + requests.compat.urlencode(pairs)
 
 
 QUERY_LIMIT = 30.0  # seconds a baseline may take for one cookbook query before it is stopped
@@ -244,6 +283,9 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
         "CKPLD_DUMPS_DIR": str(work / f"dumps-{scale:.0e}"),
         "CKPLD_WORKERS": str(WORKERS),
         "CKPLD_SPARQL_RATE_LIMIT": "0",  # the load comes from one address: no per-client limit
+        # wrk's 16 connections all wait for a query process rather than meet the busy refusal
+        # (503 at once: tested in tests/test_isolation.py, not measured here)
+        "CKPLD_QUERY_QUEUE": "16",
     }
     if scale >= DISK_FROM:  # beyond memory's comfort: the on-disk store, shared by the workers
         env["CKPLD_STORE"] = "disk"
@@ -294,6 +336,7 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
         requests.get(simple, timeout=60)  # warm, like the document above: "repeated"
         result["ckpld_simple"] = wrk(simple, seconds)
         result["ckpld_queries"] = query_latencies(ckpld.url + "/sparql", [], restart=ckpld)
+        result["ckpld_distinct"] = distinct(ckpld.url, "/sparql", seconds)
     finally:
         hello.stop()
         ckpld.stop()
@@ -317,6 +360,7 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
             )
         finally:
             rdflib_server.stop()
+    result["oxigraph_distinct"] = _oxigraph_distinct(dump, work / f"oxigraph-{scale:.0e}", seconds)
     virtuoso = Virtuoso(buffers=170000, time_limit=60)
     try:
         virtuoso.wait_until_ready()
@@ -340,9 +384,32 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
         result["virtuoso_queries"] = query_latencies(
             virtuoso.endpoint, [*graphs, *named], limit=120
         )
+        result["virtuoso_distinct"] = distinct(
+            virtuoso.url, "/sparql", seconds, dataset_parameters()
+        )
     finally:
         virtuoso.stop()
     return result
+
+
+def _oxigraph_distinct(dump: Path, folder: Path, seconds: int) -> dict[str, dict[str, float]]:
+    """The distinct queries against the Oxigraph server (PyPI `oxigraph`, `serve-read-only`)
+    on the same N-Quads: the engine ckpld embeds, behind its own Rust HTTP server."""
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(folder), "--file", str(dump)],
+        check=True, capture_output=True, timeout=3600,
+    )  # fmt: skip
+    server = Server(
+        [oxigraph_binary(), "serve-read-only", "--location", str(folder),
+         "--bind", "127.0.0.1:{port}"]
+    )  # fmt: skip
+    server.start(probe="/query?query=ASK%7B%7D")
+    try:
+        return distinct(server.url, "/query", seconds, dataset_parameters())
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def report(results: list[dict[str, Any]], out: Path, seconds: int) -> None:
@@ -407,6 +474,13 @@ def _goals(r: dict[str, Any]) -> list[tuple[str, str, bool]]:
         )  # fmt: skip
         ratio = r["ckpld_simple"]["rps"] / r["virtuoso_simple"]["rps"]
         found.append(("throughput ≥ Virtuoso's (simple SELECT)", f"{ratio:.1f}x", ratio >= 1))
+    if "ckpld_distinct" in r and r["scale"] < DISK_FROM:
+        for name, figures in r["ckpld_distinct"].items():
+            ratio = figures["rps"] / r["hello"]["rps"]
+            found.append(
+                (f"distinct queries ({name}), nothing cached, ≥ 0.6x hello world",
+                 f"{ratio:.2f}x", ratio >= 0.6)
+            )  # fmt: skip
     if r["scale"] >= 5e5:
         found.append(
             (
@@ -460,6 +534,28 @@ def _scale_table(r: dict[str, Any]) -> list[str]:
             m = r[key]
             cells = (f"{m['rps']:.0f}", f"{m['p50']:.1f}", f"{m['p99']:.1f}")
             lines.append(f"| {label} | {' | '.join(cells)} | {m['rps'] / hello:.2f} |")
+    if "ckpld_distinct" in r:
+        lines += [
+            "",
+            "Distinct queries: every request a query no cache has seen (bench/distinct.lua).",
+            "",
+            "| query | ckpld req/s | p50 ms | p99 ms | ÷ hello | Oxigraph server req/s "
+            "| ckpld ÷ Oxigraph | Virtuoso req/s | ckpld ÷ Virtuoso |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for name, mine in r["ckpld_distinct"].items():
+            cells = [name, f"{mine['rps']:.0f}", f"{mine['p50']:.1f}", f"{mine['p99']:.1f}",
+                     f"{mine['rps'] / hello:.2f}"]  # fmt: skip
+            for other in ("oxigraph_distinct", "virtuoso_distinct"):
+                theirs = r.get(other, {}).get(name)
+                cells += (
+                    [f"{theirs['rps']:.0f}", f"{mine['rps'] / theirs['rps']:.2f}"]
+                    if theirs and theirs["rps"]
+                    else ["not run", ""]
+                )
+            if mine.get("errors"):
+                cells[0] += f" ({mine['errors']:.0f} errors)"
+            lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         "| cookbook query | ckpld first / repeated ms | rdflib-endpoint first ms "

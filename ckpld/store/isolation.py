@@ -457,36 +457,77 @@ def limit_memory(extra: int) -> None:
 
 
 def _send(fd: int, value: Any, most: int | None = None) -> None:
-    """Write `value`; when it takes more than `most` bytes, ("large", its size) instead."""
+    """Write `value`; when it takes more than `most` bytes, ("large", its size) instead. The
+    length and the value go in one system call (one wake-up of the reader) when the pipe takes
+    them whole."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     if most is not None and len(data) > most:
         data = pickle.dumps(("large", len(data)), protocol=pickle.HIGHEST_PROTOCOL)
-    for part in (_HEADER.pack(len(data)), data):
-        view = memoryview(part)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+    header = _HEADER.pack(len(data))
+    sent = os.writev(fd, [header, data])
+    if sent < len(header) + len(data):  # a large value: the pipe took part of it
+        rest = memoryview(header + data)[sent:]
+        while rest:
+            written = os.write(fd, rest)
+            rest = rest[written:]
 
 
 def _receive(fd: int, deadline: float | None = None) -> Any:
     """The next value from `fd`; by `deadline` (time.monotonic()) if one is given, else
-    TimeoutError. With a deadline, each read waits in `select` first, which under gevent lets
-    the worker serve others meanwhile (a query process at its low priority may write its answer
-    slowly); without one (in the child) the reads simply block."""
-    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size, deadline))
-    return pickle.loads(_read_exactly(fd, size, deadline))
+    TimeoutError. With a deadline, each read waits first (under gevent, on the worker's event
+    loop, which serves others meanwhile: a query process at its low priority may write its
+    answer slowly); without one (in the child) the reads simply block. A small value arrives in
+    one read: the other end writes one value and then waits for the reply."""
+    received = _read_some(fd, _CHUNK, deadline)
+    while len(received) < _HEADER.size:
+        received += _read_some(fd, _CHUNK, deadline)
+    (size,) = _HEADER.unpack_from(received)
+    body = received[_HEADER.size :]
+    if len(body) < size:
+        body += _read_exactly(fd, size - len(body), deadline)
+    return pickle.loads(body)
+
+
+_CHUNK = 1 << 16  # bytes a read takes at most (a pipe's buffer)
+
+
+def _read_some(fd: int, most: int, deadline: float | None) -> bytes:
+    """At least one byte and at most `most`, once `fd` is readable (by `deadline`)."""
+    if deadline is not None:
+        _wait_readable(fd, deadline)
+    chunk = os.read(fd, most)
+    if not chunk:
+        raise EOFError("the other end closed the pipe")
+    return chunk
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None = None) -> bytes:
     chunks, missing = [], size
     while missing:
-        if deadline is not None:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                raise TimeoutError("no answer in time")
-        chunk = os.read(fd, min(missing, 1 << 20))
-        if not chunk:
-            raise EOFError("the other end closed the pipe")
+        chunk = _read_some(fd, min(missing, 1 << 20), deadline)
         chunks.append(chunk)
         missing -= len(chunk)
     return b"".join(chunks)
+
+
+def _wait_readable(fd: int, deadline: float) -> None:
+    """Return once `fd` can be read; TimeoutError at `deadline`. Under gevent this waits on the
+    event loop with one watcher (its `select` builds several per call)."""
+    left = max(0.0, deadline - time.monotonic())
+    waiting = _gevent_wait_read()
+    if waiting is not None:
+        waiting(fd, timeout=left, timeout_exc=TimeoutError("no answer in time"))
+        return
+    ready, _, _ = select.select([fd], [], [], left)
+    if not ready:
+        raise TimeoutError("no answer in time")
+
+
+def _gevent_wait_read() -> Callable[..., Any] | None:
+    """gevent's `wait_read` when this process runs gevent's loop (a gunicorn gevent worker:
+    its `select` is gevent's), else None."""
+    if getattr(select.select, "__module__", "").startswith("gevent"):
+        from gevent.socket import wait_read  # type: ignore[import-untyped]
+
+        return wait_read  # type: ignore[no-any-return]
+    return None
