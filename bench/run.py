@@ -548,11 +548,12 @@ def _scale_table(r: dict[str, Any]) -> list[str]:
                      f"{mine['rps'] / hello:.2f}"]  # fmt: skip
             for other in ("oxigraph_distinct", "virtuoso_distinct"):
                 theirs = r.get(other, {}).get(name)
-                cells += (
-                    [f"{theirs['rps']:.0f}", f"{mine['rps'] / theirs['rps']:.2f}"]
-                    if theirs and theirs["rps"]
-                    else ["not run", ""]
-                )
+                if theirs is None:
+                    cells += ["not run", ""]
+                elif not theirs["rps"]:  # nothing answered within wrk's run
+                    cells += ["0", ""]
+                else:
+                    cells += [f"{theirs['rps']:.0f}", f"{mine['rps'] / theirs['rps']:.2f}"]
             if mine.get("errors"):
                 cells[0] += f" ({mine['errors']:.0f} errors)"
             lines.append("| " + " | ".join(cells) + " |")

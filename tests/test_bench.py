@@ -46,3 +46,35 @@ def test_synthetic_data_validates_and_grows_with_copies(settings: Settings, tmp_
     copies = [s for s in subjects if s.startswith(base + "id/organization/encc") and "#" not in s]
     assert len(copies) >= 3
     assert three < len(copies) * shipped  # shared things are written once
+
+
+def test_the_report_sets_distinct_queries_against_hello_world_and_the_engines() -> None:
+    from bench.run import DISTINCT, _goals, _scale_table
+
+    figures = {"rps": 100.0, "p50": 1.0, "p99": 2.0, "errors": 0.0}
+    result = {
+        "scale": 1e3,
+        "triples": 1217,
+        "validation_s": 1.0,
+        "validation_done": True,
+        "dumps_s": 0.1,
+        "start_cold_s": 1.0,
+        "start_warm_s": 1.0,
+        "memory_mib": [40.0],
+        "hello": {**figures, "rps": 1000.0},
+        "dereference": figures,
+        "ckpld_simple": figures,
+        "ckpld_queries": {},
+        "ckpld_distinct": {name: {**figures, "rps": 700.0} for name in DISTINCT},
+        "oxigraph_distinct": {name: {**figures, "rps": 1400.0} for name in DISTINCT},
+    }
+    goals = [g for g in _goals(result) if g[0].startswith("distinct")]
+    assert len(goals) == len(DISTINCT) and all(g[1] == "0.70x" and g[2] for g in goals)
+    rows = [
+        line
+        for line in _scale_table(result)
+        if line.startswith(tuple(f"| {n} |" for n in DISTINCT))
+    ]
+    assert len(rows) == len(DISTINCT)
+    assert all("| 700 |" in row and "| 0.70 |" in row and "| 0.50 |" in row for row in rows)
+    assert all(row.endswith("| not run |  |") for row in rows)  # Virtuoso not measured here

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +30,18 @@ WORKER_MEMORY = 1 << 30
 def _bound_worker_memory(_server: Any, _worker: Any) -> None:
     """gunicorn's post_fork hook: the worker's memory is bounded (see WORKER_MEMORY)."""
     limit_memory(WORKER_MEMORY)
+
+
+def _leave(_server: Any, _worker: Any) -> None:
+    """gunicorn's worker_exit hook, the last thing a worker does: end the process without
+    Python's finalisation. An on-disk store was opened before the fork, so its background
+    threads live in the master only; finalising it in a worker crashed the worker (SIGSEGV)
+    at every exit (shutdown, reload, max_requests). The log is flushed first; the query
+    processes end with their worker (PR_SET_PDEATHSIG)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 def _warm(worker: Any) -> None:
@@ -130,6 +145,7 @@ def options_for(settings: Settings) -> dict[str, Any]:
         "control_socket_disable": True,
         "post_fork": _bound_worker_memory,
         "post_worker_init": _warm,
+        "worker_exit": _leave,
     }
 
 

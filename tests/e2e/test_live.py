@@ -351,3 +351,26 @@ def test_a_new_worker_has_its_query_processes_before_its_first_query() -> None:
             time.sleep(0.1)
         replaced = _warm_workers(server.process.pid, 2)
         assert not set(replaced) & set(first)
+
+
+def test_workers_of_an_on_disk_store_exit_cleanly() -> None:
+    # The on-disk store is opened before the workers fork; a worker that finalised it crashed
+    # (SIGSEGV) at every exit: replaced after max_requests, and at shutdown.
+    env = {"CKPLD_STORE": "disk", "CKPLD_MAX_REQUESTS": "10", "CKPLD_SPARQL_RATE_LIMIT": "0"}
+    server = LiveServer("--workers", "2", env=env)
+    try:
+        server.wait_until_ready()
+        first = _warm_workers(server.process.pid, 2)
+        for _ in range(60):
+            assert requests.get(server.url + "/robots.txt", timeout=30).status_code == 200
+        deadline = time.monotonic() + 20
+        while set(_children(server.process.pid)) & set(first):
+            assert time.monotonic() < deadline, "the workers were not replaced"
+            time.sleep(0.1)
+        server.process.terminate()  # the master only: it stops its workers itself
+        assert server.process.wait(30) == 0
+        said = server.output()
+        assert "Worker exiting" in said
+        assert "SIGSEGV" not in said and "was sent" not in said, said[-2000:]
+    finally:
+        server.stop()
