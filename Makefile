@@ -51,8 +51,9 @@ bench: install-test $(VENV)/.installed-bench
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
 
-# The load test (not part of `make test`, which runs a 10-second version): at most a minute of
-# mixed traffic and runaway queries on 127.0.0.1; figures in bench/LOAD.md.
+# The load test (not part of `make test`, which runs a 10-second version): twice at most a minute
+# of mixed traffic and runaway queries on 127.0.0.1, the second time with workers recycled
+# (max_requests); figures in bench/LOAD.md.
 LOAD_SECONDS ?= 40
 load: install-test
 	$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS)

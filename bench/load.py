@@ -19,7 +19,10 @@ wrk (Debian's package; `make load` installs it) reports each kind's latencies an
 that failed, and answers with another status than expected. Before and after: the gunicorn
 master's workers (PIDs from /proc) and the resident memory of the master, the workers and their
 query processes; the master's log says whether a worker was recycled (`max_requests`) or died
-(a signal, an exit code, a timeout). Writes the figures, the machine and the date to --out.
+(a signal, an exit code, a timeout). Then the same load again on a server whose workers are
+replaced every `RECYCLE_EVERY` requests (`max_requests`), to compare the tail: a new worker must
+not make its first requests wait (the goal: p99 within 2x of the run without recycling).
+Writes the figures, the machine and the date to --out.
 `tests/e2e/test_load.py` runs a short version of the same (`measure`).
 """
 
@@ -53,6 +56,7 @@ TIMEOUT = 2.0  # query_timeout of the server under load
 MARGIN = 3.0  # a runaway query's answer may come this much after the timeout
 MOST_SECONDS = 45  # the load itself; with start-up and warm-up, the run stays under a minute
 WARM_SECONDS = 4
+RECYCLE_EVERY = 20_000  # max_requests of the second run: each worker replaced several times
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } # {nonce}"
 JSON = "application/sparql-results+json"
 RDF_ACCEPTS = ("text/turtle", "application/ld+json", "application/n-triples")
@@ -468,6 +472,7 @@ def report(results: dict[str, Any], out: Path) -> None:
         "",
     ]
     lines += [f"    {line}" for line in events["died"]]
+    lines += ["", *recycling_lines(results)]
     out.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -486,6 +491,44 @@ def _wrk_version() -> str:
     return (done.stdout + done.stderr).splitlines()[0].split(" [")[0]
 
 
+def _run(env: dict[str, str], seconds: float) -> dict[str, Any]:
+    """The whole load on a server started with the settings `env`."""
+    folder = Path(tempfile.mkdtemp(prefix="ckpld-load-"))
+    server = Server(env, folder)
+    try:
+        server.wait_until_ready()
+        return measure(server.url, server.process.pid, seconds, folder, server.log_path.read_text)
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def recycling_lines(results: dict[str, Any]) -> list[str]:
+    """LOAD.md's comparison of the tail with and without recycled workers."""
+    again = results.get("recycling")
+    if again is None:
+        return []
+    lines = [
+        "## Recycled workers",
+        "",
+        f"The same load on a server whose workers are replaced every {RECYCLE_EVERY:,} requests "
+        f"(`max_requests`, with gunicorn's jitter): {len(again['events']['recycled'])} workers "
+        f"replaced during the load, {len(again['events']['died'])} died. Goal: each kind's p99 "
+        "within 2x of the run without recycling.",
+        "",
+        "| kind | p99 ms, workers kept | p99 ms, workers recycled | ratio | within 2x |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, kept in results["kinds"].items():
+        replaced = again["kinds"][name]
+        ratio = replaced["p99_ms"] / kept["p99_ms"] if kept["p99_ms"] else float("inf")
+        lines.append(
+            f"| {name} | {kept['p99_ms']:.1f} | {replaced['p99_ms']:.1f} | {ratio:.2f} "
+            f"| {'yes' if ratio <= 2 else '**no**'} |"
+        )
+    return [*lines, ""]
+
+
 def main() -> None:
     # Stopped (Ctrl-C, SIGTERM, a timeout): the `finally` blocks stop the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -495,16 +538,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk (make load installs it)")
-    folder = Path(tempfile.mkdtemp(prefix="ckpld-load-"))
-    server = Server({}, folder)
-    try:
-        server.wait_until_ready()
-        results = measure(
-            server.url, server.process.pid, args.seconds, folder, server.log_path.read_text
-        )
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    results = _run({}, args.seconds)
+    results["recycling"] = _run({"CKPLD_MAX_REQUESTS": str(RECYCLE_EVERY)}, args.seconds)
     report(results, args.out)
     print(args.out.read_text())
 

@@ -142,6 +142,14 @@ class Settings:
             "across all workers; more: 429 with Retry-After. 0: no limit."
         },
     )
+    warm_seconds: float = field(
+        default=3.0,
+        metadata={
+            "help": "Seconds `ckpld serve` spends, before its workers fork, rendering the pages "
+            "and documents asked for most, so that every worker (a replacing one too) starts "
+            "with them cached; 0: none."
+        },
+    )
     max_requests: int = field(
         default=1_000_000,
         metadata={"help": "Requests a worker serves before gunicorn replaces it (0: never)."},
@@ -267,6 +275,8 @@ class Settings:
             raise ConfigError(
                 f"query_timeout must be between 0 and 3600 s, got {self.query_timeout}"
             )
+        if not 0 <= self.warm_seconds <= 600:
+            raise ConfigError(f"warm_seconds must be between 0 and 600 s, got {self.warm_seconds}")
         _check_range("query_processes", self.query_processes, 1, 64)
         _check_range("query_queue", self.query_queue, 0, 10**4)
         _check_range("result_limit", self.result_limit, 1, 10**8)

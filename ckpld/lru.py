@@ -34,6 +34,11 @@ class LRU(Generic[T]):
         self._lock = threading.Lock()
         self._making: dict[tuple[Any, ...], threading.Event] = {}
 
+    def keys(self) -> list[tuple[Any, ...]]:
+        """What is kept, least recently used first (a snapshot)."""
+        with self._lock:
+            return list(self._items)
+
     @property
     def bytes(self) -> int:
         """The estimated weight of what is kept."""

@@ -78,3 +78,20 @@ def test_the_report_sets_distinct_queries_against_hello_world_and_the_engines() 
     assert len(rows) == len(DISTINCT)
     assert all("| 700 |" in row and "| 0.70 |" in row and "| 0.50 |" in row for row in rows)
     assert all(row.endswith("| not run |  |") for row in rows)  # Virtuoso not measured here
+
+
+def test_the_load_report_compares_the_tail_with_recycled_workers() -> None:
+    from bench.load import recycling_lines
+
+    def run(p99: float, recycled: int) -> dict[str, object]:
+        return {
+            "kinds": {"pages": {"p99_ms": p99}, "cookbook": {"p99_ms": 2 * p99}},
+            "events": {"recycled": ["w"] * recycled, "died": []},
+        }
+
+    assert recycling_lines(run(10.0, 0)) == []  # no second run: nothing to compare
+    lines = recycling_lines({**run(10.0, 0), "recycling": run(25.0, 6)})
+    assert any("6 workers replaced" in line for line in lines)
+    assert "| pages | 10.0 | 25.0 | 2.50 | **no** |" in lines
+    lines = recycling_lines({**run(10.0, 0), "recycling": run(15.0, 6)})
+    assert "| cookbook | 20.0 | 30.0 | 1.50 | yes |" in lines

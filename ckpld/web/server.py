@@ -6,10 +6,12 @@ import contextlib
 import logging
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from ckpld.config import Settings
@@ -17,6 +19,7 @@ from ckpld.errors import CkpldError
 from ckpld.store.isolation import limit_memory
 from ckpld.web.access import AccessLog
 from ckpld.web.pages.cartography import preload
+from ckpld.web.warming import warm
 
 logger = logging.getLogger("gunicorn.error")  # the master's log, next to gunicorn's own lines
 WORKER_CONNECTIONS = 1000  # open connections per worker (gunicorn's default, stated)
@@ -100,6 +103,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         except Exception:  # a bug must not stop the server that is serving valid data
             logger.exception("ckpld: reload failed, still serving the last valid data")
             return
+        if isinstance(fresh, Flask):
+            _warm_caches(fresh, fresh.extensions["ckpld"].settings)
         self.application = self.callable = fresh
         published = getattr(fresh, "extensions", {}).get("ckpld")
         logger.info(
@@ -163,4 +168,20 @@ def run(application: Any, settings: Settings, rebuild: Callable[[], Any] | None 
     # The world's outlines (for the home page's map) are read here, once, before the workers
     # fork: a worker, a replacing one included, starts with them (copy-on-write).
     preload(settings.assets_dir)
+    # The most asked-for pages and documents too, within `warm_seconds` (ckpld.web.warming).
+    _warm_caches(application, settings)
     _Gunicorn(application, options_for(settings), rebuild).run()
+
+
+def _warm_caches(application: Any, settings: Settings) -> None:
+    """Render the most asked-for answers in this process (the master), before the fork."""
+    if not isinstance(application, Flask):
+        return
+    started = time.monotonic()
+    answered = warm(application, settings.warm_seconds)
+    if answered:
+        logger.info(
+            "ckpld: %d pages and documents rendered for the workers in %.1f s",
+            answered,
+            time.monotonic() - started,
+        )
