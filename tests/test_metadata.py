@@ -60,6 +60,9 @@ class Unreadable:
     def warm(self) -> None:
         pass
 
+    def rest(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

@@ -34,6 +34,9 @@ class Unreadable:
     def warm(self) -> None:
         pass
 
+    def rest(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

@@ -32,7 +32,11 @@ def test_every_document_is_rendered_in_every_variant_within_the_budget(
     for fmt in ("turtle", "jsonld", "ntriples"):
         assert pub.cache.peek(("doc", "/doc/organization/encc", fmt, "", False)) is not None
     assert answered >= 5 * len(documents)
-    # what runs a query in a query process is not rendered here: no process was started
+    # the cookbook: each query's page in both languages, its answer, and as sent to /sparql
+    answers = [k for k in pub.cache.keys() if k[0] == "sparql"]
+    assert len(answers) >= 4 * len(pub.cookbook)
+    assert len({k[1] for k in answers if k[1] == "/sparql"}) == 1
+    # the queries ran in query processes, which were stopped afterwards: no worker inherits them
     assert pub.store._runner.pids() == []
 
 

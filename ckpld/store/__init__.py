@@ -135,6 +135,11 @@ class Store(Protocol):
         at the first query."""
         ...
 
+    def rest(self) -> None:
+        """Stop this process's query processes; they start again when a query needs them (a
+        process that forks workers ends its own before it forks)."""
+        ...
+
     def close(self) -> None:
         """Release the store's resources."""
         ...

@@ -86,6 +86,10 @@ class LocalStore:
         """Start this process's query processes (see `ckpld.store.Store.warm`)."""
         self._runner.warm()
 
+    def rest(self) -> None:
+        """See `ckpld.store.Store.rest`."""
+        self._runner.close()
+
     def close(self) -> None:
         """Stop the query process, if one was started."""
         self._runner.close()

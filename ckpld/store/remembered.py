@@ -79,6 +79,10 @@ class Remembered:
         """See `ckpld.store.Store.warm`."""
         self._store.warm()
 
+    def rest(self) -> None:
+        """See `ckpld.store.Store.rest`."""
+        self._store.rest()
+
     def close(self) -> None:
         """Nothing of its own to release (the store is not closed)."""
 

@@ -173,6 +173,10 @@ class RemoteStore:
         `ckpld.store.Store.warm`)."""
         self._runner.warm()
 
+    def rest(self) -> None:
+        """See `ckpld.store.Store.rest`."""
+        self._runner.close()
+
     def close(self) -> None:
         """Close the HTTP connections and stop the query processes."""
         for session in self._sessions.values():

@@ -168,7 +168,8 @@ def run(application: Any, settings: Settings, rebuild: Callable[[], Any] | None 
     # The world's outlines (for the home page's map) are read here, once, before the workers
     # fork: a worker, a replacing one included, starts with them (copy-on-write).
     preload(settings.assets_dir)
-    # The most asked-for pages and documents too, within `warm_seconds` (ckpld.web.warming).
+    # The most asked-for pages, documents and answers too, within `warm_seconds`
+    # (ckpld.web.warming).
     _warm_caches(application, settings)
     _Gunicorn(application, options_for(settings), rebuild).run()
 
@@ -179,9 +180,10 @@ def _warm_caches(application: Any, settings: Settings) -> None:
         return
     started = time.monotonic()
     answered = warm(application, settings.warm_seconds)
-    if answered:
-        logger.info(
-            "ckpld: %d pages and documents rendered for the workers in %.1f s",
-            answered,
-            time.monotonic() - started,
+    if answered:  # before gunicorn's logging is set up: to standard error, as `serve` says
+        print(
+            f"ckpld: {answered} pages and documents rendered for the workers in "
+            f"{time.monotonic() - started:.1f} s",
+            file=sys.stderr,
+            flush=True,
         )

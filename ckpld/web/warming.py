@@ -3,15 +3,17 @@
 A worker's caches are its own and start empty: a worker that replaces another (`max_requests`)
 would render every page again while its first visitors wait. Rendered once in the master
 (`ckpld serve`, before gunicorn forks), the answers are in every worker from its first request,
-shared copy-on-write. Within a time budget (setting `warm_seconds`): the pages and documents
-people and crawlers ask for most, the home page and catalogue first, then every document of the
-sitemap as HTML in both languages, then as Turtle, JSON-LD and N-Triples. Nothing that runs a
-query in a query process is rendered here (the cookbook's pages, /sparql): those processes
-belong to the process that forks them.
+shared copy-on-write. Within a time budget (setting `warm_seconds`), in this order: the home
+page, catalogue and vocabulary; the cookbook (each query's page, its answer, and the answer to
+the query sent to /sparql as it is written: what people run first); then every document of the
+sitemap as HTML in both languages, then as Turtle, JSON-LD and N-Triples. The cookbook's
+queries run in query processes, under the query timeout, as any query does; the master's own
+processes are stopped once it is done, so that no worker inherits them.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +30,7 @@ _VARIANTS = (
     ("application/ld+json", ""),
     ("application/n-triples", ""),
 )
+_RESULTS = "application/sparql-results+json"
 _FIRST = ("/", "/catalog.html", "/def/ckp.html", "/dumps/", "/sitemap.xml", "/void.ttl")
 
 
@@ -38,27 +41,41 @@ def warm(app: Flask, seconds: float) -> int:
         return 0
     deadline = time.monotonic() + seconds
     answered = 0
-    for path, accept, lang in _requests(app):
-        if time.monotonic() >= deadline:
-            break
-        headers = {"Accept": accept, **({"Accept-Language": lang} if lang else {})}
-        environ = EnvironBuilder(path=path, headers=list(headers.items())).get_environ()
-        body, status, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
-        b"".join(body)
-        if status.startswith("200"):
-            answered += 1
+    try:
+        for path, accept, lang, form in _requests(app):
+            if time.monotonic() >= deadline:
+                break
+            headers = {"Accept": accept, **({"Accept-Language": lang} if lang else {})}
+            environ = EnvironBuilder(
+                path=path,
+                method="POST" if form else "GET",
+                headers=list(headers.items()),
+                data=form,
+            ).get_environ()
+            body, status, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+            b"".join(body)
+            if status.startswith("200"):
+                answered += 1
+    finally:
+        app.extensions["ckpld"].store.rest()
     return answered
 
 
-def _requests(app: Flask) -> Iterator[tuple[str, str, str]]:
-    """(path, Accept, Accept-Language) in the order they are warmed."""
+def _requests(app: Flask) -> Iterator[tuple[str, str, str, dict[str, str] | None]]:
+    """(path, Accept, Accept-Language, a POST's form or None) in the order they are warmed."""
     for path in _FIRST:
         for accept, lang in _VARIANTS[: len(LANGUAGES)]:
-            yield path, accept, lang
+            yield path, accept, lang, None
+    for recipe in app.extensions["ckpld"].cookbook.values():
+        answer = "text/turtle" if re.search(r"\bCONSTRUCT\b", recipe.text) else _RESULTS
+        for accept, lang in _VARIANTS[: len(LANGUAGES)]:
+            yield f"/queries/{recipe.name}", accept, lang, None
+        yield f"/queries/{recipe.name}", answer, "", None
+        yield "/sparql", answer, "", {"query": recipe.text}
     documents = _documents(app)
     for accept, lang in _VARIANTS:
         for path in documents:
-            yield path, accept, lang
+            yield path, accept, lang, None
 
 
 def _documents(app: Flask) -> list[str]:

@@ -57,6 +57,10 @@ class LiveServer:
         environment["CKPLD_STORE_PATH"] = str(self.dumps / ".store")
         if own_base:
             environment["CKPLD_BASE_IRI"] = self.url + "/"
+        # No warming (ckpld.web.warming) unless a test asks for it: most servers here answer a
+        # few requests, and seconds of rendering at each start would add minutes to the suite.
+        # The shared `live_server` warms, as shipped.
+        environment["CKPLD_WARM_SECONDS"] = "0"
         environment.update(env or {})
         # The server logs each request: to a file, as an unread pipe would fill up and block it.
         self.log = tempfile.TemporaryFile(mode="w+")
@@ -165,7 +169,7 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     stores holding the same data, Virtuoso and the Oxigraph server: every test that uses it runs
     against all four."""
     # Every test that uses it asks from 127.0.0.1: no per-client limit on this shared server.
-    env = {"CKPLD_SPARQL_RATE_LIMIT": "0"}
+    env = {"CKPLD_SPARQL_RATE_LIMIT": "0", "CKPLD_WARM_SECONDS": "3"}  # as shipped
     if request.param == "disk":
         env["CKPLD_STORE"] = "disk"
     if request.param == "remote":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -374,3 +375,13 @@ def test_workers_of_an_on_disk_store_exit_cleanly() -> None:
         assert "SIGSEGV" not in said and "was sent" not in said, said[-2000:]
     finally:
         server.stop()
+
+
+def test_the_server_renders_the_most_asked_for_answers_before_its_workers_fork(
+    live_server: LiveServer,
+) -> None:
+    said = live_server.output()
+    found = re.search(r"ckpld: (\d+) pages and documents rendered for the workers", said)
+    assert found is not None, said[-2000:]
+    assert int(found.group(1)) > 100
+    assert said.index("rendered for the workers") < said.index("Booting worker")
