@@ -7,26 +7,16 @@ Update as a deployer would.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
+from tests.store_servers import free_port, stop_group, wait_for_endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def binary() -> str:
@@ -43,7 +33,7 @@ class OxigraphServer:
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="ckpld-oxigraph-"))
-        port = _free_port()
+        port = free_port()
         self.log = open(self.root / "stdout.log", "w")
         self.process = subprocess.Popen(
             [binary(), "serve", "--location", str(self.root / "db"), "--bind", f"127.0.0.1:{port}"],
@@ -57,20 +47,14 @@ class OxigraphServer:
         self.store_endpoint = self.url + "/store"  # the Graph Store Protocol
 
     def wait_until_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph exited: {(self.root / 'stdout.log').read_text()}")
-            with contextlib.suppress(requests.RequestException):
-                answer = requests.post(
-                    self.endpoint, data={"query": "ASK {}"}, timeout=2,
-                    headers={"Accept": "application/sparql-results+json"},
-                )  # fmt: skip
-                if answer.status_code == 200:
-                    return
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("oxigraph did not answer in time")
+        try:
+            wait_for_endpoint(
+                self.endpoint, self.process,
+                lambda: (self.root / "stdout.log").read_text(), "oxigraph", timeout,
+            )  # fmt: skip
+        except RuntimeError:
+            self.stop()
+            raise
 
     def load(self, env: dict[str, str], protocol: str = "gsp", timeout: float = 300) -> str:
         """Load ckpld's data with `ckpld load` over `protocol` ("gsp" or "update"); its output."""
@@ -89,12 +73,6 @@ class OxigraphServer:
         return done.stdout
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        stop_group(self.process)
         self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
-import requests
 
 from ckpld.store import Term
+from tests.store_servers import free_port, stop_group, wait_for_endpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "virtuoso" / "virtuoso.ini"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 USER, PASSWORD = "dba", "dba"  # a fresh database's administrator; the server listens on loopback
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Virtuoso:
@@ -38,7 +28,7 @@ class Virtuoso:
         if binary is None:
             raise RuntimeError("virtuoso-t is missing: `make test` installs virtuoso-opensource")
         self.root = Path(tempfile.mkdtemp(prefix="ckpld-virtuoso-"))
-        self.http_port, sql_port = _free_port(), _free_port()
+        self.http_port, sql_port = free_port(), free_port()
         config = TEMPLATE.read_text(encoding="utf-8")
         for name, value in {
             "root": str(self.root),
@@ -67,20 +57,14 @@ class Virtuoso:
         self.update_endpoint = self.url + "/sparql-auth"  # SPARQL Update, HTTP Digest
 
     def wait_until_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"virtuoso-t exited: {(self.root / 'stdout.log').read_text()}")
-            with contextlib.suppress(requests.RequestException):
-                answer = requests.post(
-                    self.endpoint, data={"query": "ASK {}"}, timeout=2,
-                    headers={"Accept": "application/sparql-results+json"},
-                )  # fmt: skip
-                if answer.status_code == 200:
-                    return
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("Virtuoso did not answer in time")
+        try:
+            wait_for_endpoint(
+                self.endpoint, self.process,
+                lambda: (self.root / "stdout.log").read_text(), "virtuoso-t", timeout,
+            )  # fmt: skip
+        except RuntimeError:
+            self.stop()
+            raise
 
     def load(self, env: dict[str, str], timeout: float = 300) -> None:
         """Load ckpld's data with `ckpld load`, as a deployer would."""
@@ -98,13 +82,7 @@ class Virtuoso:
             raise RuntimeError(f"ckpld load failed: {done.stderr}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        stop_group(self.process)
         self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
