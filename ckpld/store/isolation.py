@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import functools
 import math
 import os
 import pickle
@@ -514,7 +515,7 @@ def _wait_readable(fd: int, deadline: float) -> None:
     """Return once `fd` can be read; TimeoutError at `deadline`. Under gevent this waits on the
     event loop with one watcher (its `select` builds several per call)."""
     left = max(0.0, deadline - time.monotonic())
-    waiting = _gevent_wait_read()
+    waiting = _gevent_wait_read(select.select)
     if waiting is not None:
         waiting(fd, timeout=left, timeout_exc=TimeoutError("no answer in time"))
         return
@@ -523,10 +524,12 @@ def _wait_readable(fd: int, deadline: float) -> None:
         raise TimeoutError("no answer in time")
 
 
-def _gevent_wait_read() -> Callable[..., Any] | None:
-    """gevent's `wait_read` when this process runs gevent's loop (a gunicorn gevent worker:
-    its `select` is gevent's), else None."""
-    if getattr(select.select, "__module__", "").startswith("gevent"):
+@functools.cache
+def _gevent_wait_read(selecting: Callable[..., Any]) -> Callable[..., Any] | None:
+    """gevent's `wait_read` when `selecting` (this process's `select.select`) is gevent's, as
+    in a gunicorn gevent worker, else None. Kept per `select` function: a worker inherits the
+    master's answer for the standard one, then patches `select` and asks again."""
+    if getattr(selecting, "__module__", "").startswith("gevent"):
         from gevent.socket import wait_read  # type: ignore[import-untyped]
 
         return wait_read  # type: ignore[no-any-return]

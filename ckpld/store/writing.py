@@ -37,18 +37,16 @@ class Writer:
     prefixes: dict[str, str]
     context: dict[str, Any] | None = None
 
-    @classmethod
-    def trimmed(
-        cls, name: str, prefixes: dict[str, str], context: dict[str, Any] | None = None
-    ) -> Writer:
-        """A writer for the format called `name` that carries only the tables it uses: none for
-        the SPARQL results formats, the prefixes for the RDF formats, and the JSON-LD context
-        for JSON-LD. A writer travels to the query process with every query; the context alone
-        is some 8 KB to pickle and unpickle each time."""
-        fmt = named(name)
-        if fmt.rdf is None:
-            return cls(name, {})
-        return cls(name, prefixes, context if fmt.rdf == ox.RdfFormat.JSON_LD else None)
+    def __post_init__(self) -> None:
+        """Keep only the tables the format uses: none for the SPARQL results formats, the
+        prefixes for the RDF formats, and the JSON-LD context for JSON-LD. A writer travels to
+        the query process with every query; the context alone is some 8 KB to pickle and
+        unpickle each time."""
+        rdf = named(self.format).rdf
+        if rdf is None:
+            object.__setattr__(self, "prefixes", {})
+        if rdf != ox.RdfFormat.JSON_LD:
+            object.__setattr__(self, "context", None)
 
     def __call__(self, result: QueryResult) -> bytes:
         """The body.

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import requests
+from SPARQLWrapper import SPARQLWrapper
 
 from tests.conftest import ROOT
 
@@ -181,3 +182,11 @@ def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     with serving("--workers", "2", env=env) as server:
         server.mode = request.param
         yield server
+
+
+def cookbook_wrapper(server: LiveServer, name: str, fmt: str) -> SPARQLWrapper:
+    """SPARQLWrapper set to ask `server` the cookbook query `name` for an answer in `fmt`."""
+    sparql = SPARQLWrapper(server.url + "/sparql")
+    sparql.setQuery((ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
+    sparql.setReturnFormat(fmt)
+    return sparql

@@ -28,7 +28,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer, serving
+from tests.e2e.conftest import LiveServer, cookbook_wrapper, serving
 
 CLIENTS = ROOT / "tests" / "clients" / "node_modules"
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -192,10 +192,7 @@ def _ox(term: Any) -> Any:
 @pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
 def test_sparqlwrapper_selects_in_every_results_format(shipped: LiveServer, fmt: str) -> None:
     query = (ROOT / "queries" / "partners.rq").read_text(encoding="utf-8")
-    wrapper = SPARQLWrapper(shipped.url + "/sparql")
-    wrapper.setQuery(query)
-    wrapper.setReturnFormat(fmt)
-    result = wrapper.query()
+    result = cookbook_wrapper(shipped, "partners", fmt).query()
     body = result.response.read()
     assert result.response.status == 200 and body
     rows = len(endpoint_answer(shipped, query))
@@ -210,10 +207,7 @@ def test_sparqlwrapper_selects_in_every_results_format(shipped: LiveServer, fmt:
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, JSONLD])
 def test_sparqlwrapper_constructs_in_every_rdf_format(shipped: LiveServer, fmt: str) -> None:
     query = (ROOT / "queries" / "schema-org-membership.rq").read_text(encoding="utf-8")
-    wrapper = SPARQLWrapper(shipped.url + "/sparql")
-    wrapper.setQuery(query)
-    wrapper.setReturnFormat(fmt)
-    converted = wrapper.query().convert()
+    converted = cookbook_wrapper(shipped, "schema-org-membership", fmt).query().convert()
     if isinstance(converted, bytes):  # SPARQLWrapper hands Turtle and N3 over as they came
         converted = rdflib.Graph().parse(data=converted, format="n3" if fmt == N3 else "turtle")
     assert isinstance(converted, rdflib.Graph)

@@ -13,12 +13,12 @@ import pytest
 import rdflib
 import requests
 from rdflib.compare import isomorphic
-from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML
 
 from ckpld.config import Settings
 from ckpld.publish.publication import Publication, publish
 from tests.conftest import ROOT
-from tests.e2e.conftest import Listener, LiveServer
+from tests.e2e.conftest import Listener, LiveServer, cookbook_wrapper
 from tests.terms import value_of
 from tests.test_queries import EXPECTED
 from tests.virtuoso import Virtuoso, as_virtuoso_answers
@@ -49,13 +49,6 @@ def listener() -> Iterator[Listener]:
     watch.close()
 
 
-def wrapper(live_server: LiveServer, name: str, fmt: str) -> SPARQLWrapper:
-    sparql = SPARQLWrapper(live_server.url + "/sparql")
-    sparql.setQuery((ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
-    sparql.setReturnFormat(fmt)
-    return sparql
-
-
 @pytest.mark.parametrize("fmt", [JSON, XML, TSV, CSV])
 def test_sparqlwrapper_runs_the_cookbook_in_every_result_format(
     live_server: LiveServer, published: Publication, fmt: str
@@ -68,7 +61,7 @@ def test_sparqlwrapper_runs_the_cookbook_in_every_result_format(
         if live_server.mode == "remote":
             expected = [tuple(as_virtuoso_answers(t) for t in row) for row in expected]
         assert expected, name
-        raw = wrapper(live_server, name, fmt).query().response.read()
+        raw = cookbook_wrapper(live_server, name, fmt).query().response.read()
         if fmt == CSV:  # CSV carries lexical forms only
             got = list(csv.reader(io.StringIO(raw.decode())))[1:]
             lexical = [["" if t is None else value_of(t) for t in row] for row in expected]
@@ -82,7 +75,7 @@ def test_sparqlwrapper_runs_the_cookbook_in_every_result_format(
 
 
 def test_sparqlwrapper_convert_and_post(live_server: LiveServer) -> None:
-    sparql = wrapper(live_server, "partners-by-year", JSON)
+    sparql = cookbook_wrapper(live_server, "partners-by-year", JSON)
     sparql.setMethod(POST)
     converted = sparql.query().convert()
     assert isinstance(converted, dict)
@@ -93,11 +86,11 @@ def test_sparqlwrapper_convert_and_post(live_server: LiveServer) -> None:
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD])
 def test_sparqlwrapper_construct_in_rdf_formats(live_server: LiveServer, fmt: str) -> None:
     reference = rdflib.Graph().parse(
-        data=wrapper(live_server, "schema-org-membership", TURTLE).query().response.read(),
+        data=cookbook_wrapper(live_server, "schema-org-membership", TURTLE).query().response.read(),
         format="turtle",
     )
     assert len(reference) == 7
-    response = wrapper(live_server, "schema-org-membership", fmt).query()
+    response = cookbook_wrapper(live_server, "schema-org-membership", fmt).query()
     media = response.response.headers["Content-Type"].split(";")[0]
     body = response.response.read()
     names = {

@@ -282,14 +282,17 @@ def resource_page(desc: Description, labeller: Labeller) -> Page:
         if isinstance(q.subject, ox.NamedNode):
             by_subject.setdefault(q.subject.value, []).append(q)
     part_iris = _in_reference_order(desc.topic, by_subject)
-    # a link to a part reads as the part's title (a partition, the contact point)
-    titles = {
-        i: _title(i, by_subject[i], _types(by_subject[i], labeller), labeller) for i in part_iris
-    }
+    # Parts are titled first: a link to a part (a partition, the contact point) reads as its
+    # title, so the titles are names before any row is written.
+    kinds = {i: _types(by_subject[i], labeller) for i in part_iris}
+    titles = {i: _title(i, by_subject[i], kinds[i], labeller) for i in part_iris}
     for i, title in titles.items():
         labeller.names.setdefault(i, {"": title})
     topic = _node(desc.topic, by_subject.get(desc.topic, []), labeller, None)
-    parts = [_node(i, by_subject[i], labeller, i.partition("#")[2]) for i in part_iris]
+    parts = [
+        _node(i, by_subject[i], labeller, i.partition("#")[2], kinds[i], titles[i])
+        for i in part_iris
+    ]
     sources = [
         q.object.value
         for q in desc.quads
@@ -410,8 +413,16 @@ def _types(quads: list[ox.Quad], labeller: Labeller) -> list[Value]:
     )
 
 
-def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None) -> Node:
-    types = _types(quads, labeller)
+def _node(
+    iri: str,
+    quads: list[ox.Quad],
+    labeller: Labeller,
+    anchor: str | None,
+    types: list[Value] | None = None,
+    title: str | None = None,
+) -> Node:
+    """A node of the page; `types` and `title` when already known (a part's)."""
+    types = _types(quads, labeller) if types is None else types
     grouped: dict[str, list[Value]] = {}
     # A statement in two graphs (the dataset's title in VoID and in the catalogue) shows once.
     said = dict.fromkeys((q.predicate.value, q.object) for q in quads)
@@ -431,7 +442,7 @@ def _node(iri: str, quads: list[ox.Quad], labeller: Labeller, anchor: str | None
         Row(labeller.name(p), p, sorted(vs, key=lambda v: (v.lang != labeller.lang, v.text)))
         for p, vs in sorted(grouped.items(), key=lambda item: rank(item[0]))
     ]
-    return Node(iri, anchor, _title(iri, quads, types, labeller), types, rows)
+    return Node(iri, anchor, title or _title(iri, quads, types, labeller), types, rows)
 
 
 def _title(iri: str, quads: list[ox.Quad], types: list[Value], labeller: Labeller) -> str:

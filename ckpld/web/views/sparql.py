@@ -204,7 +204,7 @@ def _represent(
     # The answer's body is written in the query process, under the query's deadline; an HTML
     # page is made here, from at most HTML_ROWS rows (and HTML_CELLS values).
     page = fmt is HTML
-    writer = None if page else Writer.trimmed(fmt.name, pub.prefixes, pub.context)
+    writer = None if page else Writer(fmt.name, pub.prefixes, pub.context)
     result = pub.store.query(
         sparql.query,
         default_graphs=sparql.default_graphs,
