@@ -17,9 +17,13 @@ import pytest
 
 from ckpld.config import Settings
 from ckpld.errors import BadQueryError, QueryTimeoutError, UpstreamError
+from ckpld.model.sources import SourceFile
 from ckpld.publish.publication import Publication, publish
 from ckpld.publish.void import read_void
+from ckpld.rdf.formats import named
 from ckpld.store import QueryResult, Store, Term
+from ckpld.store.disk import DiskStore
+from ckpld.store.local import LocalStore
 from ckpld.store.remote import RemoteStore
 from tests.conftest import ROOT
 from tests.oxigraph_server import OxigraphServer
@@ -288,3 +292,99 @@ def test_a_remote_store_s_booleans_are_read_in_canonical_form() -> None:
     )
     rows = _result(body.encode(), False, None).rows
     assert rows[0][0] == ox.Literal("false", datatype=ox.NamedNode(boolean[1:-1]))
+
+
+# The embedded stores keep the union of the data's graphs merged in their default graph
+# (ckpld.store.local.LocalStore): it must answer exactly as the union did.
+
+_EX = "http://example.org/"
+_SHARED = ox.BlankNode("shared")
+
+
+def _q(s: str | ox.BlankNode, p: str, o: str | ox.Literal | ox.BlankNode, g: str) -> ox.Quad:
+    subject = ox.NamedNode(_EX + s) if isinstance(s, str) else s
+    value = ox.NamedNode(_EX + o) if isinstance(o, str) else o
+    return ox.Quad(subject, ox.NamedNode(_EX + p), value, ox.NamedNode(_EX + g))
+
+
+_SMALL = [  # two data graphs that share a blank node and a statement, and one about them
+    _q("a", "knows", _SHARED, "one"),
+    _q(_SHARED, "name", ox.Literal("B"), "two"),
+    _q("a", "name", ox.Literal("A"), "one"),
+    _q("a", "name", ox.Literal("A"), "two"),
+    _q("one", "size", ox.Literal("2"), "about"),
+]
+_DATA = (_EX + "one", _EX + "two")
+_JOIN = f"SELECT ?name WHERE {{ <{_EX}a> <{_EX}knows> ?b . ?b <{_EX}name> ?name }}"
+_ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(params=["memory", "disk"])
+def small(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path) -> LocalStore:
+    """The two data graphs and the one about them, in an embedded store of each kind."""
+    if request.param == "memory":
+        return LocalStore(settings.base_iri, _SMALL)
+    path = tmp_path / "small.nq"
+    path.write_bytes(ox.serialize(_SMALL, format=ox.RdfFormat.N_QUADS) or b"")
+    files = [SourceFile(path, named("nquads"), _EX + "one")]
+    return DiskStore.prepare(settings.base_iri, tmp_path / "store", files)
+
+
+def test_the_merged_default_graph_answers_as_the_union(small: LocalStore) -> None:
+    small.default_graphs = _DATA
+    small.add([])  # the disk store writes its sealed copy, with the merge
+    assert _rows(small, _JOIN) == ['"B"']  # joined through a blank node two graphs share
+    # Each statement once, nothing of the graph about them (blank nodes read as "_").
+    assert _rows(small, _ALL) == sorted(
+        " ".join(_shown(t) for t in (q.subject, q.predicate, q.object)) for q in _SMALL[:3]
+    )
+    # The merge is the default graph only: GRAPH ranges over the named graphs, as before.
+    graphs = _rows(small, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert graphs == sorted(f"<{_EX}{g}>" for g in ("about", "one", "two"))
+    # The protocol's dataset and FROM still choose their own default graph.
+    about = small.query(_ALL, default_graphs=[_EX + "about"])
+    assert len(about.rows) == 1
+    assert len(small.query(f"SELECT * FROM <{_EX}two> WHERE {{ ?s ?p ?o }}").rows) == 2
+    # In a query process too.
+    assert _rows(small, _ALL, timeout=10) == _rows(small, _ALL)
+
+
+def test_the_merge_follows_the_data_graphs_and_what_is_added(small: LocalStore) -> None:
+    small.default_graphs = (_EX + "two",)
+    small.add([])
+    assert _rows(small, _JOIN) == []  # the "knows" statement is in graph one only
+    small.default_graphs = _DATA
+    late = _q("c", "name", ox.Literal("C"), "two")
+    aside = _q("d", "name", ox.Literal("D"), "about")
+    loose = ox.Quad(ox.NamedNode(_EX + "e"), ox.NamedNode(_EX + "name"), ox.Literal("E"))
+    small.add([late, aside, loose])
+    names = _rows(small, f"SELECT ?s WHERE {{ ?s <{_EX}name> ?o }}")
+    assert names == sorted([f"<{_EX}a>", "_", f"<{_EX}c>"])
+    small.default_graphs = ()  # no data graphs named: every named graph
+    assert len(set(_rows(small, _ALL))) == len(_SMALL) - 1 + 2  # "A"; late and aside
+
+
+def test_no_query_process_older_than_the_merge_answers(settings: Settings) -> None:
+    store = LocalStore(settings.base_iri, _SMALL)
+    store.warm()  # its query process forks now, before the merge
+    try:
+        older = store._runner.pids()
+        store.default_graphs = _DATA
+        assert _rows(store, _JOIN, timeout=10) == ['"B"']
+        assert len(_rows(store, _ALL, timeout=10)) == 3  # each statement once: the merge
+        store.add([_q("c", "name", ox.Literal("C"), "two")])
+        assert len(_rows(store, _ALL, timeout=10)) == 4
+        assert older and not set(older) & set(store._runner.pids())
+    finally:
+        store.close()
+
+
+def _rows(store: Store, text: str, timeout: float | None = None) -> list[str]:
+    return sorted(
+        " ".join(_shown(t) for t in row) for row in store.query(text, timeout=timeout).rows
+    )
+
+
+def _shown(term: Term | None) -> str:
+    """A term as N-Triples writes it; any blank node as "_" (a parser may name it anew)."""
+    return "_" if isinstance(term, ox.BlankNode) else str(term)

@@ -33,7 +33,7 @@ from ckpld.errors import OutputError
 from ckpld.model.sources import SourceFile, load_into
 from ckpld.store.bulk import Bulk
 from ckpld.store.isolation import DEFAULT_POOL, Pool, QueryRunner
-from ckpld.store.local import LocalStore
+from ckpld.store.local import LocalStore, merging
 
 KEEP = 2  # data and sealed folders kept (the current ones and the previous ones)
 _DB = "db"
@@ -53,7 +53,8 @@ class DiskStore(LocalStore):
     ) -> None:
         # LocalStore's in-memory store is replaced by per-process read-only handles.
         self._base_iri = base_iri
-        self.default_graphs: tuple[str, ...] = ()
+        self._default_graphs: tuple[str, ...] = ()
+        self._merged: tuple[str, ...] = ()
         self._folder = folder
         self._data = data
         self._current = data
@@ -99,20 +100,29 @@ class DiskStore(LocalStore):
             self._opened = wanted
         return self._handle
 
+    def _merge(self) -> None:
+        """The merge of `default_graphs` is written with the sealed copy (`add`); until then,
+        queries read the graphs' union."""
+        self._runner.close()
+        self._merged = ()
+
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Serve the data plus every statement added so far, from a sealed copy (reused when one
-        with exactly these statements exists).
+        with exactly these statements and default graphs exists), whose default graph is the
+        merge of `default_graphs` (see `LocalStore`).
 
         Raises:
             OutputError: the store's folder cannot be written.
         """
-        quads = list(quads)
+        quads = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
         self._added.extend(quads)
         for q in quads:  # a kept copy no longer holds all of a graph that grows
             self._files.pop(getattr(q.graph_name, "value", ""), None)
         added = Bulk.of(self._added, {}).nquads
-        key = hashlib.sha256(self._data.name.encode() + b"\n" + added).hexdigest()[:32]
-        sealed = self._folder / f"sealed-{key}"
+        merged = self._default_graphs
+        listed = "\n".join(merged).encode()
+        key = hashlib.sha256(self._data.name.encode() + b"\n" + added + b"\n" + listed)
+        sealed = self._folder / f"sealed-{key.hexdigest()[:32]}"
         if not (sealed / _DB).is_dir():
             with _building(self._folder) as building:
                 data = ox.Store.read_only(str(self._data / _DB))
@@ -120,11 +130,14 @@ class DiskStore(LocalStore):
                 del data
                 writer = ox.Store(str(building / _DB))
                 writer.load(added, format=ox.RdfFormat.N_QUADS)
+                if merged:
+                    writer.update(merging(merged))
                 writer.flush()
                 del writer
                 _finish(building, sealed)
         _touch(sealed)
         self._current = sealed
+        self._merged = merged
         self._handle = None
         _prune(self._folder)
 
