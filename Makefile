@@ -26,8 +26,10 @@ CLIENTS_STAMP := $(CLIENTS)/node_modules/.ckpld-installed
 
 .PHONY: run check test bench load messages screenshot install install-dev install-test system-python system-node system-run system-test system-headers clean
 
-# Validate the data, then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
+# Archive every past release the archive lacks (rebuilt from git history), validate the data,
+# then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
 run: install $(NPM_STAMP)
+	$(BIN)/ckpld releases rebuild
 	$(BIN)/ckpld serve
 
 # The fast loop, for every change: linters, types and every test that needs no external program

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,10 @@ from ckpld.errors import CkpldError, DataInvalidError, SourceError
 from ckpld.model.sources import load, read_shapes
 from ckpld.model.validation import remember_valid, verdict_key
 from ckpld.model.validation import validate as validate_dataset
+from ckpld.publish.archive import compare_archives
+from ckpld.publish.archive import releases as archived_releases
 from ckpld.publish.dumps import CURRENT
+from ckpld.publish.history import archive_missing
 from ckpld.publish.loading import PROTOCOLS, Target, load_into
 from ckpld.publish.metadata import Statistics, statistics
 from ckpld.publish.publication import publish
@@ -179,13 +184,63 @@ def build(ctx: click.Context, out: Path | None) -> None:
     overrides = {**ctx.obj["overrides"], "dumps_dir": out}
     settings = Settings.load(ctx.obj["config"], overrides=overrides)
     pub = publish(settings, record=True)
-    manifest = build_release(pub.edition(), settings.dumps_dir)
+    archive_missing(settings, pub, history=True, log=_say)
+    manifest = build_release(pub.edition(), settings.dumps_dir, pub.living())
     assert manifest.folder is not None
     total = sum(f.size for f in manifest.files)
     click.echo(
         f"ckpld: release {manifest.version}: {len(manifest.files)} files, {total} bytes, "
         f"in {manifest.folder} ({settings.dumps_dir / CURRENT})"
     )
+
+
+@cli.group()
+def releases() -> None:
+    """The release archive: every release ever made, kept under releases_dir."""
+
+
+@releases.command("list")
+@click.pass_context
+def releases_list(ctx: click.Context) -> None:
+    """List the releases of the record, newest first: name, date, data version, and whether the
+    archive holds it."""
+    settings = _settings(ctx.parent or ctx)
+    known = archived_releases(settings)
+    for entry in reversed(known.entries):
+        held = "archived" if entry.name in known.archived else "missing (ckpld releases rebuild)"
+        click.echo(f"{entry.name}\t{entry.date.isoformat()}\t{entry.version}\t{held}")
+
+
+@releases.command("rebuild")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Rebuild every release from git history into a temporary folder and compare it, byte "
+    "for byte, with the archive (exit 1 on a difference); the archive is not changed.",
+)
+@click.pass_context
+def releases_rebuild(ctx: click.Context, check: bool) -> None:
+    """Archive every release of the record the archive lacks, rebuilt from git history (each
+    from the newest commit whose data gives its data version, validated against that commit's
+    shapes). Exit 2 when a release is not in the history or git cannot be read.
+    """
+    settings = _settings(ctx.parent or ctx)
+    if not check:
+        made = archive_missing(settings, None, history=True, log=_say, strict=True)
+        click.echo(f"ckpld: {len(made)} releases rebuilt in {settings.releases_dir}")
+        return
+    with tempfile.TemporaryDirectory(prefix="ckpld-rebuild-") as folder:
+        scratch = replace(settings, releases_dir=Path(folder))
+        made = archive_missing(scratch, None, history=True, log=lambda _: None, strict=True)
+        differ = compare_archives(Path(folder), settings.releases_dir, made)
+    for line in differ:
+        click.echo(f"ckpld: {line}", err=True)
+    click.echo(f"ckpld: {len(made)} releases rebuilt, {len(differ)} differences")
+    ctx.exit(1 if differ else 0)
+
+
+def _say(line: str) -> None:
+    click.echo(f"ckpld: {line}")
 
 
 @cli.command("load")
@@ -217,6 +272,7 @@ def load_command(
     overrides = {**ctx.obj["overrides"], "dumps_dir": out, "store": "memory"}
     settings = Settings.load(ctx.obj["config"], overrides=overrides)
     pub = publish(settings, record=True)
+    archive_missing(settings, pub, history=True, log=_say)
     pub.release()
     graphs = {
         name: [ox.Triple(q.subject, q.predicate, q.object) for q in graph_quads(pub.store, name)]

@@ -264,6 +264,13 @@ class Settings:
         default=Path("dumps"),
         metadata={"help": "Folder `ckpld build` and `ckpld serve` write the dumps to."},
     )
+    releases_dir: Path = field(
+        default=Path("releases"),
+        metadata={
+            "help": "Folder of the release archive: every release ever made, kept for good and "
+            "served under /releases/ (`ckpld releases rebuild` remakes it from git history)."
+        },
+    )
 
     def __post_init__(self) -> None:
         check_base_iri(self.base_iri)

@@ -58,6 +58,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     values = {
         "sparql_rate_limit": 0,
         "dumps_dir": tmp_path_factory.mktemp("dumps"),
+        "releases_dir": tmp_path_factory.mktemp("releases"),
         "cache_dir": tmp_path_factory.mktemp("cache"),
         "store_path": tmp_path_factory.mktemp("store"),
     }
@@ -77,12 +78,23 @@ def _record_untouched() -> Iterator[None]:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_archive_in_the_repository() -> Iterator[None]:
+    """No test archives releases in the repository's default archive folder."""
+    path = ROOT / "releases"
+    before = sorted(p.name for p in path.iterdir()) if path.is_dir() else None
+    yield
+    after = sorted(p.name for p in path.iterdir()) if path.is_dir() else None
+    assert after == before, "a test archived releases in the repository's releases/ folder"
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Commands run in a test remember verdicts and build stores in a fresh folder, not in the
-    repository (a test may set its own)."""
+    """Commands run in a test remember verdicts, build stores and archive releases in fresh
+    folders, not in the repository (a test may set its own)."""
     monkeypatch.setenv("CKPLD_CACHE_DIR", str(tmp_path_factory.mktemp("cli-cache")))
     monkeypatch.setenv("CKPLD_STORE_PATH", str(tmp_path_factory.mktemp("cli-store")))
+    monkeypatch.setenv("CKPLD_RELEASES_DIR", str(tmp_path_factory.mktemp("cli-releases")))
 
 
 @pytest.fixture(scope="session")
@@ -183,4 +195,5 @@ def data_copy(settings: Settings, folder: Path, moment: int | None = None) -> Se
         source_dir=data / "source",
         cache_dir=folder / "cache",
         dumps_dir=folder / "dumps",
+        releases_dir=folder / "releases",
     )

@@ -59,6 +59,7 @@ class OxigraphServer:
     def load(self, env: dict[str, str], protocol: str = "gsp", timeout: float = 300) -> str:
         """Load ckpld's data with `ckpld load` over `protocol` ("gsp" or "update"); its output."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        environment["CKPLD_RELEASES_DIR"] = str(self.root / f"releases-{protocol}")
         environment.update(env)
         into = self.store_endpoint if protocol == "gsp" else self.update_endpoint
         done = subprocess.run(

@@ -102,6 +102,7 @@ def build(
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
     environment["CKPLD_CACHE_DIR"] = str(out.parent / "cache")
+    environment["CKPLD_RELEASES_DIR"] = str(out.parent / "releases")
     environment.update(env or {})
     command = [sys.executable, "-c", KILLER, *args] if args else [
         sys.executable, "-m", "ckpld", "build", "--out", str(out)

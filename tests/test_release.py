@@ -15,6 +15,7 @@ import pytest
 import rdflib
 
 from ckpld.config import Settings
+from ckpld.publish.archive import Archive, compare_archives
 from ckpld.publish.dumps import CATALOG_FILE, CURRENT, DATA_DUMPS, SUMS_FILE, VOID_FILE, Dump
 from ckpld.publish.publication import Publication, publish
 from ckpld.publish.release import dataset_quads
@@ -108,6 +109,7 @@ def test_builds_are_byte_identical_across_processes(tmp_path: Path) -> None:
     for seed in ("1", "2"):
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
         environment["CKPLD_CACHE_DIR"] = str(tmp_path / f"cache-{seed}")
+        environment["CKPLD_RELEASES_DIR"] = str(tmp_path / f"releases-{seed}")
         environment["PYTHONHASHSEED"] = seed
         out = tmp_path / seed
         done = subprocess.run(
@@ -118,12 +120,16 @@ def test_builds_are_byte_identical_across_processes(tmp_path: Path) -> None:
             text=True,
         )
         assert done.returncode == 0, done.stderr
-        assert done.stdout.startswith("ckpld: release ")
+        assert done.stdout.splitlines()[-1].startswith("ckpld: release ")
         outs.append(out / CURRENT)
     names = sorted(p.name for p in outs[0].iterdir())
     assert names == sorted(p.name for p in outs[1].iterdir()) and len(names) == 9
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+    # and so is the archive of every release, rebuilt from git history each time
+    archived = sorted(Archive(tmp_path / "releases-1").names())
+    assert archived and archived == sorted(Archive(tmp_path / "releases-2").names())
+    assert compare_archives(tmp_path / "releases-1", tmp_path / "releases-2", archived) == []
 
 
 def test_start_up_reuses_an_up_to_date_release(settings: Settings, tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ class Virtuoso:
     def load(self, env: dict[str, str], timeout: float = 300) -> None:
         """Load ckpld's data with `ckpld load`, as a deployer would."""
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
+        environment["CKPLD_RELEASES_DIR"] = str(self.root / "releases")
         environment.update(env)
         environment["CKPLD_STORE_PASSWORD"] = PASSWORD
         done = subprocess.run(

@@ -111,12 +111,28 @@ class Release:
         modified: When the data last changed (ISO 8601 date and time).
         issued: When the dataset was first published (ISO 8601 date and time).
         files: The data dumps, in the order of `DATA_DUMPS`.
+        dataset: The dataset described: empty for the living dataset (`settings.dataset_iri`);
+            for an archived release, the IRI of that version (`version_iri`).
+        downloads: The URL the files are under: empty for `/dumps/`.
+        previous: An archived release's previous version (its IRI), if any.
+        notes: An archived release's version notes, in Polish and English.
+        versions: The living dataset's archived versions (IRIs), oldest first.
+        current: The version the living dataset's data is (its IRI), when it is archived.
+        described: The living dataset's archived versions as their catalogues describe them
+            (each version dataset and its distributions), added as they are.
     """
 
     version: str
     modified: str
     issued: str
     files: Sequence[DumpFile]
+    dataset: str = ""
+    downloads: str = ""
+    previous: str = ""
+    notes: tuple[str, str] | None = None
+    versions: tuple[str, ...] = ()
+    current: str = ""
+    described: tuple[ox.Triple, ...] = ()
 
 
 def catalog_iri(settings: Settings) -> str:
@@ -124,13 +140,25 @@ def catalog_iri(settings: Settings) -> str:
     return settings.base_iri + "catalog"
 
 
+def version_iri(settings: Settings, name: str) -> str:
+    """IRI of the dataset as it was in the release called `name` (a DCAT version of it)."""
+    return f"{settings.dataset_iri}/{name}"
+
+
 def catalogue(
     settings: Settings, stats: Statistics, store: Store, release: Release
 ) -> list[ox.Triple]:
-    """The catalogue: one dataset, a distribution per dump, the SPARQL and Linked Data services."""
+    """The catalogue: one dataset, a distribution per dump, the SPARQL and Linked Data services.
+
+    For the living dataset, its archived versions are linked (DCAT 3 versioning; their
+    descriptions are the archived releases' own catalogues). For an archived release
+    (`release.dataset` set), the dataset is that version: its own title, identifier and
+    distributions (the archived files), its previous version and version notes; no services.
+    """
     out = Triples()
     base = settings.base_iri
-    catalog, dataset = catalog_iri(settings), settings.dataset_iri
+    catalog, dataset = catalog_iri(settings), release.dataset or settings.dataset_iri
+    archived = bool(release.dataset)
     publisher = settings.publisher_iri
     names = agent_names(store, publisher)
     licence = _licence(out, settings.license)
@@ -163,18 +191,19 @@ def catalogue(
         *(("dct:spatial", place) for place in spatial),
     )
     _publisher(out, publisher, names)
-    contact = _contact(out, settings, names)
+    contact = _contact(out, settings, dataset, names)
     theme = _concept(out, "data-theme", *THEME)
     out.add(
         dataset,
         ("rdf:type", "dcat:Dataset"),
-        *bilingual("dct:title", settings.title_pl, settings.title_en),
+        *_titles(settings, release, archived),
         *bilingual("dct:description", settings.description_pl, settings.description_en),
         *_keywords(settings),
-        ("dct:identifier", ox.Literal(settings.dataset_id)),
+        ("dct:identifier", ox.Literal(_identifier(settings, release, archived))),
         ("void:triples", integer(stats.triples)),  # the size: as in VoID, the dumps, SPARQL
         ("dcat:version", ox.Literal(release.version)),
         ("owl:versionInfo", ox.Literal(release.version)),  # the same, for DCAT-AP 2 readers
+        *_versioning(settings, release, archived),
         ("dcat:theme", theme),
         ("dct:accessRights", _concept(out, "access-right", *ACCESS_RIGHTS)),
         ("dct:accrualPeriodicity", _frequency(out, settings.update_frequency)),
@@ -182,20 +211,58 @@ def catalogue(
         ("dct:creator", _creator(out, settings, store)),
         ("dcat:contactPoint", contact),
         ("dcat:landingPage", _document(out, base)),
-        ("dct:provenance", _provenance(out, settings, store)),
-        ("dct:temporal", _temporal(out, settings, store)),
+        ("dct:provenance", _provenance(out, settings, dataset, store)),
+        ("dct:temporal", _temporal(out, settings, dataset, store)),
         *dates,
         *(("dct:language", lang) for lang in languages),
         *(("dct:spatial", place) for place in spatial),
         *(("dct:conformsTo", s) for s in _standards(out, settings, stats)),
     )
-    rights = _rights(out, settings, names)
+    rights = _rights(out, settings, dataset, names)
+    downloads = release.downloads or f"{base}dumps/"
     for dump, file in zip(DATA_DUMPS, release.files, strict=True):
-        distribution = _distribution(out, settings, dump, file, (*dates, ("dct:rights", rights)))
+        common = (*dates, ("dct:rights", rights))
+        distribution = _distribution(out, settings, dataset, downloads, dump, file, common)
         out.add(dataset, ("dcat:distribution", distribution))
-    for service in _services(out, settings, theme, contact, licence):
-        out.add(catalog, ("dcat:service", service))
+    if not archived:
+        for service in _services(out, settings, theme, contact, licence):
+            out.add(catalog, ("dcat:service", service))
+    out.include(release.described)
     return out.triples
+
+
+def _titles(settings: Settings, release: Release, archived: bool) -> list[Pair]:
+    if not archived:
+        return list(bilingual("dct:title", settings.title_pl, settings.title_en))
+    return list(
+        bilingual(
+            "dct:title",
+            f"{settings.title_pl} (wersja {release.version})",
+            f"{settings.title_en} (version {release.version})",
+        )
+    )
+
+
+def _identifier(settings: Settings, release: Release, archived: bool) -> str:
+    return f"{settings.dataset_id}-{release.version}" if archived else settings.dataset_id
+
+
+def _versioning(settings: Settings, release: Release, archived: bool) -> list[Pair]:
+    """DCAT 3 versioning (with DCMI's terms beside, which DCAT-AP 2 readers know)."""
+    if archived:
+        living = settings.dataset_iri
+        notes = bilingual("adms:versionNotes", *release.notes) if release.notes else []
+        return [
+            ("dcat:isVersionOf", living),
+            ("dct:isVersionOf", living),
+            ("dcat:previousVersion", release.previous or None),
+            *notes,
+        ]
+    return [
+        *(("dcat:hasVersion", v) for v in release.versions),
+        *(("dct:hasVersion", v) for v in release.versions),
+        ("dcat:hasCurrentVersion", release.current or None),
+    ]
 
 
 def _keywords(settings: Settings) -> list[Pair]:
@@ -240,10 +307,10 @@ def _publisher(out: Triples, publisher: str, names: dict[str, str]) -> None:
         out.add(publisher, ("foaf:name", text(name, language)))
 
 
-def _contact(out: Triples, settings: Settings, names: dict[str, str]) -> ox.NamedNode:
+def _contact(out: Triples, settings: Settings, dataset: str, names: dict[str, str]) -> ox.NamedNode:
     email = f"mailto:{settings.contact_email}" if settings.contact_email else None
     return out.add(
-        settings.dataset_iri + "#contact",
+        dataset + "#contact",
         ("rdf:type", "vcard:Kind"),
         ("rdf:type", "vcard:Organization"),
         ("vcard:fn", ox.Literal(names.get("pl", settings.title_pl))),
@@ -269,13 +336,13 @@ def licence_short_name(licence: str) -> str:
     return EU_LICENCES[licence].short if licence in EU_LICENCES else licence
 
 
-def _rights(out: Triples, settings: Settings, names: dict[str, str]) -> ox.NamedNode:
+def _rights(out: Triples, settings: Settings, dataset: str, names: dict[str, str]) -> ox.NamedNode:
     """What a reuser may do, in words: the licence and whom to credit."""
     short = licence_short_name(settings.license)
     pl = names.get("pl", settings.title_pl)
     en = names.get("en", pl)
     return out.add(
-        settings.dataset_iri + "#rights",
+        dataset + "#rights",
         ("rdf:type", "dct:RightsStatement"),
         *bilingual(
             "rdfs:label",
@@ -323,7 +390,7 @@ def _spatial(out: Triples, store: Store) -> list[ox.NamedNode]:
     return places
 
 
-def _temporal(out: Triples, settings: Settings, store: Store) -> ox.NamedNode | None:
+def _temporal(out: Triples, settings: Settings, dataset: str, store: Store) -> ox.NamedNode | None:
     """The years the data's events fall in, at year precision (`xsd:gYear`)."""
     properties = " ".join(f"<{p}>" for p in EVENT_DATES)
     answer = store.query(
@@ -337,14 +404,14 @@ def _temporal(out: Triples, settings: Settings, store: Store) -> ox.NamedNode | 
     if not years:
         return None
     return out.add(
-        settings.dataset_iri + "#period",
+        dataset + "#period",
         ("rdf:type", "dct:PeriodOfTime"),
         ("dcat:startDate", typed(years[0], "xsd:gYear")),
         ("dcat:endDate", typed(years[-1], "xsd:gYear")),
     )
 
 
-def _provenance(out: Triples, settings: Settings, store: Store) -> ox.NamedNode:
+def _provenance(out: Triples, settings: Settings, dataset: str, store: Store) -> ox.NamedNode:
     pages = [
         row[0].value
         for row in store.query(
@@ -356,7 +423,7 @@ def _provenance(out: Triples, settings: Settings, store: Store) -> ox.NamedNode:
     ]
     listed = ", ".join(pages)
     statement = out.add(
-        settings.dataset_iri + "#provenance",
+        dataset + "#provenance",
         ("rdf:type", "dct:ProvenanceStatement"),
         (
             "rdfs:label",
@@ -408,12 +475,14 @@ def _standards(out: Triples, settings: Settings, stats: Statistics) -> list[ox.N
 def _distribution(
     out: Triples,
     settings: Settings,
+    dataset: str,
+    downloads: str,
     dump: Dump,
     file: DumpFile,
     common: tuple[Pair, ...],
 ) -> ox.NamedNode:
-    iri = f"{settings.dataset_iri}/distribution/{dump.suffix.replace('.', '-')}"
-    url = f"{settings.base_iri}dumps/{file.name}"
+    iri = f"{dataset}/distribution/{dump.suffix.replace('.', '-')}"
+    url = f"{downloads}{file.name}"
     label = dump.format.name
     label = {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}.get(
         label, {"trig": "TriG", "nquads": "N-Quads"}.get(label, label)

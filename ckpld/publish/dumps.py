@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ckpld.errors import OutputError
+from ckpld.publish.patch import PATCH_FILE, PATCH_MEDIA_TYPE
 from ckpld.rdf.formats import Format, named
 
 CURRENT = "current"
@@ -28,6 +29,7 @@ MANIFEST_FILE = "manifest.json"
 SUMS_FILE = "SHA256SUMS"
 CATALOG_FILE = "catalog.ttl"
 VOID_FILE = "void.ttl"
+CHANGES_FILE = "changes.json"  # an archived release's changes, counted and in words
 GZIP = "application/gzip"
 RELEASE_NAME = re.compile(r"[0-9a-f]{16}\.[A-Za-z0-9_]{8}")  # version, then mkdtemp's suffix
 
@@ -72,6 +74,8 @@ OTHER_MEDIA_TYPES = {
     VOID_FILE: "text/turtle",
     SUMS_FILE: "text/plain",
     MANIFEST_FILE: "application/json",
+    PATCH_FILE: PATCH_MEDIA_TYPE,
+    CHANGES_FILE: "application/json",
 }
 
 
@@ -145,9 +149,52 @@ def checksums(files: Iterable[DumpFile]) -> bytes:
 
 def current(out: Path) -> Manifest | None:
     """The complete release `out/current` points at, or None (none yet, or damaged)."""
-    link = out / CURRENT
     try:
-        folder = link.resolve(strict=True)
+        folder = (out / CURRENT).resolve(strict=True)
+    except OSError:
+        return None
+    return complete(folder)
+
+
+def write(out: Path, files: Mapping[str, bytes], manifest: Manifest) -> Manifest:
+    """Write `files` and `manifest` as a new release in `out` and make it the current one.
+
+    Raises:
+        OutputError: `out` cannot be written; the previous release stays current.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with locked(out):
+            folder = write_folder(out, f"{manifest.version[:16]}.", files, manifest)
+            previous = _target(out)
+            link = out / f".{CURRENT}-{os.getpid()}"
+            with contextlib.suppress(FileNotFoundError):
+                link.unlink()
+            link.symlink_to(folder.name, target_is_directory=True)
+            os.replace(link, out / CURRENT)
+            sync_folder(out)
+            _prune(out, keep={folder.name, previous})
+    except OSError as err:
+        raise OutputError(f"cannot write the dumps to {out}: {err.strerror or err}") from err
+    return Manifest(manifest.version, manifest.key, manifest.modified, manifest.files, folder)
+
+
+def write_folder(parent: Path, prefix: str, files: Mapping[str, bytes], manifest: Manifest) -> Path:
+    """A new folder in `parent` (named `prefix` and a random suffix) holding `files` and, written
+    last to mark it complete, `manifest`; everything flushed to disk. Raises OSError."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    for name, body in files.items():
+        _write_file(folder / name, body)
+    _write_file(folder / MANIFEST_FILE, manifest.to_json())  # last: marks it complete
+    os.chmod(folder, 0o755)
+    sync_folder(folder)
+    return folder
+
+
+def complete(folder: Path) -> Manifest | None:
+    """The manifest of the release in `folder` when it is complete (every file listed there has
+    its size), else None."""
+    try:
         manifest = Manifest.from_json((folder / MANIFEST_FILE).read_bytes(), folder)
     except (OSError, KeyError, TypeError, ValueError):
         return None
@@ -160,37 +207,9 @@ def current(out: Path) -> Manifest | None:
     return manifest
 
 
-def write(out: Path, files: Mapping[str, bytes], manifest: Manifest) -> Manifest:
-    """Write `files` and `manifest` as a new release in `out` and make it the current one.
-
-    Raises:
-        OutputError: `out` cannot be written; the previous release stays current.
-    """
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with _locked(out):
-            folder = Path(tempfile.mkdtemp(prefix=f"{manifest.version[:16]}.", dir=out))
-            for name, body in files.items():
-                _write_file(folder / name, body)
-            _write_file(folder / MANIFEST_FILE, manifest.to_json())  # last: marks it complete
-            os.chmod(folder, 0o755)
-            _sync(folder)
-            previous = _target(out)
-            link = out / f".{CURRENT}-{os.getpid()}"
-            with contextlib.suppress(FileNotFoundError):
-                link.unlink()
-            link.symlink_to(folder.name, target_is_directory=True)
-            os.replace(link, out / CURRENT)
-            _sync(out)
-            _prune(out, keep={folder.name, previous})
-    except OSError as err:
-        raise OutputError(f"cannot write the dumps to {out}: {err.strerror or err}") from err
-    return Manifest(manifest.version, manifest.key, manifest.modified, manifest.files, folder)
-
-
 @contextlib.contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """One build at a time per dumps folder (other processes wait)."""
+def locked(out: Path) -> Iterator[None]:
+    """One writer at a time per folder (other processes wait)."""
     with open(out / ".lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -207,7 +226,8 @@ def _write_file(path: Path, body: bytes) -> None:
     os.chmod(path, 0o644)
 
 
-def _sync(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Flush `folder`'s entries (new names, renames) to disk."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

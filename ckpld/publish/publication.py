@@ -18,10 +18,13 @@ from ckpld.lru import LRU, weight
 from ckpld.model.sources import Dataset, SourceFile, all_files, read_shapes
 from ckpld.model.validation import known_valid, remember_valid, validate, verdict_key
 from ckpld.publish import record as releases
+from ckpld.publish.archive import Releases, described
+from ckpld.publish.archive import releases as archived_releases
+from ckpld.publish.catalog import Release, version_iri
 from ckpld.publish.cookbook import Recipe, read_cookbook
 from ckpld.publish.dumps import Manifest, current
 from ckpld.publish.metadata import Statistics, owned, remembered_facts, sizes, with_graph
-from ckpld.publish.release import CATALOG_GRAPH, METADATA_GRAPH, Edition, ensure
+from ckpld.publish.release import CATALOG_GRAPH, METADATA_GRAPH, Edition, ensure, living
 from ckpld.publish.void import read_void, void_description
 from ckpld.rdf.namespaces import prefixes
 from ckpld.rdf.triples import date_time
@@ -61,6 +64,7 @@ class Publication:
         manifest: The release (dumps) served under /dumps/, once `release()` has run.
         catalogue: The DCAT catalogue describing it, exactly as generated (the store holds a
             copy for SPARQL, but Oxigraph stores `xsd:nonNegativeInteger` as `xsd:integer`).
+        releases: The release record and what the archive holds, as `release()` found them.
         cache: Rendered responses, per worker.
     """
 
@@ -79,6 +83,7 @@ class Publication:
     cookbook: dict[str, Recipe]
     manifest: Manifest | None = None
     catalogue: tuple[ox.Triple, ...] = ()
+    releases: Releases = field(default_factory=lambda: Releases((), frozenset()))
     cache: LRU[Any] = field(repr=False, default_factory=lambda: LRU(0))
 
     @property
@@ -106,14 +111,28 @@ class Publication:
             self.prefixes,
         )
 
+    def living(self) -> Release:
+        """What the living dataset's catalogue describes: this data and its dumps, and every
+        archived release as a version of the dataset (read from the archive now)."""
+        self.releases = known = archived_releases(self.settings)
+        newest = known.current(self.version_id)
+        return living(
+            self.edition(),
+            known.versions(self.settings),
+            (newest.name, version_iri(self.settings, newest.name)) if newest else None,
+            described(self.settings, known),
+        )
+
     def release(self) -> Manifest:
         """Make sure the dumps of this version exist (build them if not) and publish the
-        catalogue that describes them (named graph `catalog`, also in the SPARQL store).
+        catalogue that describes them and the archived releases (named graph `catalog`, also in
+        the SPARQL store).
 
         Raises:
             OutputError: the dumps folder cannot be written.
+            SourceError: an archived release's catalogue cannot be read.
         """
-        manifest, catalogue = ensure(self.edition())
+        manifest, catalogue = ensure(self.edition(), self.living())
         if isinstance(self.store, LocalStore):  # a remote store got it from `ckpld load`
             name = self.settings.graph_iri(CATALOG_GRAPH)
             self.queryable = with_graph(self.queryable, name, catalogue)
@@ -160,12 +179,12 @@ def publish(settings: Settings, *, record: bool = False) -> Publication:
     else:
         store = LocalStore(settings.base_iri, pool=pool)
         store.load(files)  # Oxigraph's parser straight into the store: no Python object each
-        version = Bulk.read(store, _graphs(store), {}).digest
+        version = Bulk.read(store, data_graphs(store), {}).digest
     if settings.validate_on_start:
         # Unchanged data, shapes and rules conformed before: no need to validate again.
         key = verdict_key(version, settings.shapes)
         if not known_valid(settings.cache_dir, key):
-            bulk = Bulk.read(store, _graphs(store), {})
+            bulk = Bulk.read(store, data_graphs(store), {})
             quads = tuple(ox.parse(bulk.nquads, format=ox.RdfFormat.N_QUADS))
             report = validate(Dataset(settings, tuple(files), quads), shapes)
             if not report.conforms:
@@ -237,7 +256,7 @@ def _shape_quads(settings: Settings, shapes: rdflib.Graph) -> list[ox.Quad]:
     return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
 
 
-def _graphs(store: Store) -> list[str]:
+def data_graphs(store: Store) -> list[str]:
     """The named graphs that hold statements."""
     answer = internal_query(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     return sorted(row[0].value for row in answer.rows if isinstance(row[0], ox.NamedNode))

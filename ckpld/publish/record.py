@@ -8,6 +8,11 @@ compare dates see a change only when the data changed.
 The file is a JSON list, oldest first, of `{"version": ..., "date": ...}` (16 hex digits; ISO 8601
 in UTC, to the second). `ckpld build` adds an entry when the data version differs from the last
 one; nothing else writes it.
+
+Each entry is a release, and each release has a human name: the day of its date
+(`2026-12-03`), and for a second or later release that same day, the day and its rank
+(`2026-12-03.2`). Names follow from the record alone, which only ever grows, so a name once given
+never changes.
 """
 
 from __future__ import annotations
@@ -32,6 +37,31 @@ class Entry:
 
     version: str
     date: datetime
+
+
+@dataclass(frozen=True)
+class Named:
+    """A release with its human name and its place in the record (1 for the first)."""
+
+    name: str
+    number: int
+    version: str
+    date: datetime
+
+
+def named(entries: list[Entry]) -> list[Named]:
+    """The releases of the record, oldest first, each with its name."""
+    seen: dict[str, int] = {}
+    found: list[Named] = []
+    for number, entry in enumerate(entries, 1):
+        day = entry.date.date().isoformat()
+        seen[day] = seen.get(day, 0) + 1
+        name = day if seen[day] == 1 else f"{day}.{seen[day]}"
+        found.append(Named(name, number, entry.version, entry.date))
+    return found
+
+
+NAME = re.compile(r"\d{4}-\d{2}-\d{2}(\.[1-9]\d*)?")
 
 
 def read(path: Path) -> list[Entry]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -101,21 +102,57 @@ class Edition:
     prefixes: dict[str, str]
 
 
-def key(edition: Edition) -> str:
-    """Changes exactly when a release's files would: data, output settings, ckpld itself."""
+def living(
+    edition: Edition,
+    versions: tuple[str, ...] = (),
+    current: tuple[str, str] | None = None,
+    described: tuple[ox.Triple, ...] = (),
+) -> Release:
+    """What the catalogue of the living dataset describes: `edition`'s data version, its dumps
+    under /dumps/, and the archived versions (IRIs, oldest first, and their own descriptions).
+
+    Args:
+        edition: The current data.
+        versions: The archived versions' IRIs.
+        current: (name, IRI) of the archived release the data is, if it is one: its name is then
+            the dataset's version (else the data version, 16 hex digits).
+        described: What the archived versions' catalogues say about them.
+    """
+    return Release(
+        current[0] if current else edition.version_id,
+        date_time(edition.modified),
+        date_time(edition.issued),
+        (),
+        versions=versions,
+        current=current[1] if current else "",
+        described=described,
+    )
+
+
+def key(edition: Edition, release: Release | None = None, extra: Mapping[str, bytes] = {}) -> str:
+    """Changes exactly when a release's files would: data, output settings, ckpld itself, what
+    the catalogue describes (`release`, the living dataset when None), and the `extra` files."""
     values = {name: getattr(edition.settings, name) for name in OUTPUT_SETTINGS}
+    described = release or living(edition)
     document = {
         "version": edition.version_id,
         "ckpld": __version__,
         "modified": edition.modified.isoformat(),
         "issued": edition.issued.isoformat(),
         "settings": values,
+        "release": repr(replace(described, files=())),
+        "extra": {name: hashlib.sha256(body).hexdigest() for name, body in sorted(extra.items())},
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
-def make(edition: Edition) -> Built:
-    """Render every file of the release for `edition` (nothing is written)."""
+def make(
+    edition: Edition, release: Release | None = None, extra: Mapping[str, bytes] = {}
+) -> Built:
+    """Render every file of the release for `edition` (nothing is written): the dumps, the
+    catalogue describing `release` (default: the living dataset), VoID, the `extra` files and
+    the checksums of them all."""
+    release = release or living(edition)
     settings = edition.settings
     bulk = Bulk.read(edition.store, list(edition.graphs), edition.prefixes)
     files: dict[str, bytes] = {}
@@ -126,7 +163,7 @@ def make(edition: Edition) -> Built:
         files[name] = body
         described.append(DumpFile.of(name, dump.media_type, body))
     triples = catalogue(
-        settings, edition.statistics, _remembered(edition), _release(edition, described)
+        settings, edition.statistics, _remembered(edition), replace(release, files=described)
     )
     turtle = named("turtle")
     files[CATALOG_FILE] = render(
@@ -134,35 +171,40 @@ def make(edition: Edition) -> Built:
     )
     void = graph_quads(edition.store, settings.graph_iri(METADATA_GRAPH))
     files[VOID_FILE] = render(void, turtle, edition.prefixes)
+    files.update(extra)
     described = [
         *described,
-        *(DumpFile.of(n, _media_type(n), files[n]) for n in (CATALOG_FILE, VOID_FILE)),
+        *(DumpFile.of(n, media_type(n), files[n]) for n in (CATALOG_FILE, VOID_FILE, *extra)),
     ]
     files[SUMS_FILE] = checksums(described)
-    listed = (*described, DumpFile.of(SUMS_FILE, _media_type(SUMS_FILE), files[SUMS_FILE]))
-    manifest = Manifest(edition.version_id, key(edition), edition.modified.isoformat(), listed)
+    listed = (*described, DumpFile.of(SUMS_FILE, media_type(SUMS_FILE), files[SUMS_FILE]))
+    release_key = key(edition, release, extra)
+    manifest = Manifest(edition.version_id, release_key, edition.modified.isoformat(), listed)
     return Built(manifest, files, triples)
 
 
-def build(edition: Edition, out: Path) -> Manifest:
-    """Write a new release of `edition` into `out` and make it current.
+def build(edition: Edition, out: Path, release: Release | None = None) -> Manifest:
+    """Write a new release of `edition` (its catalogue describing `release`, by default the
+    living dataset) into `out` and make it current.
 
     Raises:
         OutputError: `out` cannot be written; the previous release stays current.
     """
-    built = make(edition)
+    built = make(edition, release)
     return write(out, built.files, built.manifest)
 
 
-def ensure(edition: Edition) -> tuple[Manifest, list[ox.Triple]]:
+def ensure(edition: Edition, release: Release | None = None) -> tuple[Manifest, list[ox.Triple]]:
     """The current release in the dumps folder, built first if missing or out of date.
 
     Returns:
-        The release's manifest and the catalogue statements describing it.
+        The release's manifest and the catalogue statements describing it (`release`, by
+        default the living dataset).
     """
+    release = release or living(edition)
     out = edition.settings.dumps_dir
     found = current(out)
-    if found is not None and found.key == key(edition):
+    if found is not None and found.key == key(edition, release):
         data = [f for f in found.files if f.name in _data_names(edition)]
         if len(data) == len(DATA_DUMPS):
             ordered = sorted(data, key=lambda f: _data_names(edition).index(f.name))
@@ -170,10 +212,10 @@ def ensure(edition: Edition) -> tuple[Manifest, list[ox.Triple]]:
                 edition.settings,
                 edition.statistics,
                 _remembered(edition),
-                _release(edition, ordered),
+                replace(release, files=ordered),
             )
             return found, triples
-    built = make(edition)
+    built = make(edition, release)
     return write(out, built.files, built.manifest), built.catalogue
 
 
@@ -182,17 +224,12 @@ def _remembered(edition: Edition) -> Remembered:
     return Remembered(edition.store, edition.settings.cache_dir / "answers", key(edition))
 
 
-def _release(edition: Edition, files: list[DumpFile]) -> Release:
-    return Release(
-        edition.version_id, date_time(edition.modified), date_time(edition.issued), files
-    )
-
-
 def _data_names(edition: Edition) -> list[str]:
     return [d.name(edition.settings.dataset_id) for d in DATA_DUMPS]
 
 
-def _media_type(name: str) -> str:
+def media_type(name: str) -> str:
+    """The media type of a release's file called `name`."""
     for dump in DATA_DUMPS:
         if name.endswith("." + dump.suffix):
             return dump.media_type

@@ -45,6 +45,7 @@ STANDARD: dict[str, str] = {
     "eulang": "http://publications.europa.eu/resource/authority/language/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcatap": "http://data.europa.eu/r5r/",
+    "adms": "http://www.w3.org/ns/adms#",
     "spdx": "http://spdx.org/rdf/terms#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "eufiletype": "http://publications.europa.eu/resource/authority/file-type/",
@@ -55,7 +56,8 @@ STANDARD: dict[str, str] = {
 
 # Vocabularies whose terms are known: a prefixed name outside them is a mistake, caught by `term`.
 # The term lists are rdflib's; the SPARQL Service Description's are written out here (its terms
-# as the W3C recommendation lists them), and DCAT 3's `dcat:version` is added to rdflib's DCAT 2.
+# as the W3C recommendation lists them), DCAT 3's versioning terms are added to rdflib's DCAT 2,
+# and ADMS's (which rdflib lacks) are the few ckpld writes.
 _RDFLIB_TERMS: dict[str, type[DefinedNamespace]] = {
     "rdf": RDF,
     "rdfs": RDFS,
@@ -74,7 +76,10 @@ _RDFLIB_TERMS: dict[str, type[DefinedNamespace]] = {
     "dcat": DCAT,
 }
 _MORE_TERMS: dict[str, frozenset[str]] = {
-    "dcat": frozenset({"version"}),
+    "dcat": frozenset(
+        {"version", "hasVersion", "isVersionOf", "previousVersion", "hasCurrentVersion"}
+    ),
+    "adms": frozenset({"versionNotes", "identifier", "Identifier"}),
     "sd": frozenset(
         """Service Feature Language Function Aggregate EntailmentRegime EntailmentProfile
         GraphCollection Dataset Graph NamedGraph endpoint feature defaultEntailmentRegime
@@ -94,7 +99,7 @@ KNOWN_TERMS: dict[str, frozenset[str]] = {
         }
     )
     for prefix, namespace in _RDFLIB_TERMS.items()
-} | {"sd": _MORE_TERMS["sd"]}
+} | {"sd": _MORE_TERMS["sd"], "adms": _MORE_TERMS["adms"]}
 
 
 def term(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import pyoxigraph as ox
@@ -73,6 +74,11 @@ class Triples:
             term = iri(value) if isinstance(value, str) else value
             self._triples[ox.Triple(node, iri(predicate), term)] = None
         return node
+
+    def include(self, triples: Iterable[ox.Triple]) -> None:
+        """Add statements made elsewhere (each once, as always)."""
+        for triple in triples:
+            self._triples[triple] = None
 
     def quads(self, graph: str) -> list[ox.Quad]:
         """The statements, in the named graph `graph`."""

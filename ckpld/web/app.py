@@ -15,6 +15,7 @@ from werkzeug.utils import cached_property
 from ckpld import __version__
 from ckpld.config import Settings
 from ckpld.errors import CkpldError, RateLimitedError
+from ckpld.publish.history import archive_missing
 from ckpld.publish.publication import publish
 from ckpld.rdf.formats import HTML, PROBLEM
 from ckpld.web import i18n
@@ -25,7 +26,7 @@ from ckpld.web.pages.overview import overview_of
 from ckpld.web.policy import CONTENT_SECURITY_POLICY
 from ckpld.web.rate_limit import RETRY_AFTER, Buckets, RateLimit, WSGIApp
 from ckpld.web.response_cache import ResponseCache
-from ckpld.web.views import harvest, health, home, openapi, resource, sparql
+from ckpld.web.views import harvest, health, home, openapi, releases, resource, sparql
 
 logger = logging.getLogger("ckpld")
 
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     i18n.install(app.jinja_env)
     publication = publish(settings)
+    # the newest release, if it is this data and the archive has the one before (past ones the
+    # archive lacks are rebuilt from git by `ckpld build` or `ckpld releases rebuild`)
+    archive_missing(settings, publication, history=False, log=logger.info)
     publication.release()  # the dumps and their catalogue, built now if missing or out of date
     overview_of(publication)  # the home page's facts, read (or remembered) once, before the fork
     app.extensions["ckpld"] = publication
@@ -66,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(harvest.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(releases.bp)
     app.context_processor(_kept_language)
     app.before_request(_rate_limited)
     app.before_request(_utf8_parameters)

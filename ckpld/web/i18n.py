@@ -73,6 +73,19 @@ def install(env: Environment) -> None:
         _template_gettext, _template_ngettext, newstyle=True
     )
     env.filters["number"] = _template_number
+    env.filters["moment"] = _template_moment
+
+
+def moment(value: datetime.datetime, lang: str) -> str:
+    """A date and time in UTC as people write it: "3 grudnia 2026, 18:04 UTC"."""
+    utc = value.astimezone(datetime.UTC)
+    return f"{format_skeleton('yMMMMd', utc, locale=lang)}, {utc:%H:%M} UTC"
+
+
+@pass_context
+def _template_moment(context: Context, value: str) -> str:
+    """An ISO 8601 date and time, written for the page's language."""
+    return moment(datetime.datetime.fromisoformat(value), context.get("lang") or SOURCE_LANGUAGE)
 
 
 @pass_context

@@ -56,6 +56,7 @@ class LiveServer:
         environment["CKPLD_DUMPS_DIR"] = str(self.dumps)
         environment["CKPLD_CACHE_DIR"] = str(self.dumps / ".cache")
         environment["CKPLD_STORE_PATH"] = str(self.dumps / ".store")
+        environment["CKPLD_RELEASES_DIR"] = str(self.dumps / ".releases")
         if own_base:
             environment["CKPLD_BASE_IRI"] = self.url + "/"
         # No warming (ckpld.web.warming) unless a test asks for it: most servers here answer a

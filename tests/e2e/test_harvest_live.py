@@ -292,6 +292,7 @@ def test_a_killed_build_leaves_the_old_dumps_served(tmp_path: Path) -> None:
         served = requests.get(server.url + "/dumps/SHA256SUMS", timeout=10).content
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}
         environment["CKPLD_CACHE_DIR"] = str(tmp_path / "cache")
+        environment["CKPLD_RELEASES_DIR"] = str(tmp_path / "releases")
         environment["CKPLD_TITLE_EN"] = "Changed while the server runs"
         killed = subprocess.run(
             [sys.executable, "-c", KILLED_BUILD, str(dumps)],

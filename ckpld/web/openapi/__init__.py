@@ -34,6 +34,7 @@ from ckpld.web.openapi.harvest import (
     _sitemap_page,
 )
 from ckpld.web.openapi.parts import Json
+from ckpld.web.openapi.releases import _release, _release_file, _releases
 from ckpld.web.openapi.service import _healthz, _openapi, _readyz, _static
 from ckpld.web.openapi.sparql import _cookbook, _recipe, _sparql, _yasgui
 
@@ -107,6 +108,9 @@ def _paths() -> Json:
         "/source/{name}": {"get": _source()},
         "/dumps/": {"get": _dumps()},
         "/dumps/{name}": {"get": _dump()},
+        "/releases/": {"get": _releases()},
+        "/releases/{name}/": {"get": _release()},
+        "/releases/{name}/{file}": {"get": _release_file()},
         "/harvest/dane-gov-pl.xml": {"get": _dane_gov_pl()},
         "/harvest/dane-gov-pl.md5": {"get": _dane_gov_pl_md5()},
         "/sitemap.xml": {"get": _sitemap()},
