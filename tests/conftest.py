@@ -17,6 +17,7 @@ from ckpld.config import Settings
 from ckpld.model.report import Report
 from ckpld.model.sources import Dataset, load, read_shapes
 from ckpld.model.validation import validate
+from ckpld.publish.history import archive_missing
 from ckpld.store.local import LocalStore
 from ckpld.web.app import create_app
 from tests.oxigraph_server import OxigraphServer
@@ -95,6 +96,17 @@ def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("CKPLD_CACHE_DIR", str(tmp_path_factory.mktemp("cli-cache")))
     monkeypatch.setenv("CKPLD_STORE_PATH", str(tmp_path_factory.mktemp("cli-store")))
     monkeypatch.setenv("CKPLD_RELEASES_DIR", str(tmp_path_factory.mktemp("cli-releases")))
+
+
+@pytest.fixture(scope="session")
+def history(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a git repository with three releases of edited data (tests/history.py),
+    every one archived (rebuilt from its history). Tests must not change it: copy first."""
+    from tests.history import make_history
+
+    own = make_history(tmp_path_factory.mktemp("history"), settings)
+    archive_missing(own, None, history=True, log=lambda _: None, strict=True)
+    return own
 
 
 @pytest.fixture(scope="session")

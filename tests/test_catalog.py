@@ -85,6 +85,36 @@ def test_no_violation_of_the_dcat_ap_shapes(catalog: rdflib.Graph, relative: str
     assert results(catalog, shapes(relative)) == []
 
 
+@pytest.fixture(scope="module")
+def versioned(history: Settings) -> rdflib.Graph:
+    """The living catalogue of a dataset with three archived releases (tests/history.py)."""
+    pub = publish(history)
+    pub.release()
+    pub.store.close()
+    assert pub.manifest is not None and pub.manifest.folder is not None
+    return rdflib.Graph().parse(pub.manifest.folder / CATALOG_FILE, format="turtle")
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        SHAPES + "shapes.ttl",
+        SHAPES + "range.ttl",
+        "conformance/dcat-ap/3.0.1/shacl/dcat-ap-SHACL.ttl",
+    ],
+)
+def test_versions_keep_the_catalogues_valid(
+    versioned: rdflib.Graph, history: Settings, relative: str
+) -> None:
+    # the living catalogue, with every version described, and each release's own catalogue
+    has_version = URIRef("http://www.w3.org/ns/dcat#hasVersion")  # DCAT 3
+    versions = set(versioned.objects(URIRef(history.dataset_iri), has_version))
+    assert len(versions) == 3
+    assert results(versioned, shapes(relative)) == []
+    own = rdflib.Graph().parse(history.releases_dir / "2025-03-01" / CATALOG_FILE)
+    assert results(own, shapes(relative)) == []
+
+
 def test_recommended_shapes_leave_only_explained_warnings(catalog: rdflib.Graph) -> None:
     found = results(catalog, shapes(SHAPES + "shapes_recommended.ttl"))
     assert {severity for severity, _, _ in found} <= {"Warning"}

@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -80,7 +81,7 @@ class Archive:
         except (OSError, SyntaxError) as err:
             raise SourceError(f"{path}: cannot read the archived release {name}: {err}") from err
 
-    def changes(self, name: str) -> dict[str, object]:
+    def changes(self, name: str) -> dict[str, Any]:
         """The archived release's `changes.json` (counts per graph and notes).
 
         Raises:

@@ -225,7 +225,9 @@ def _subject(quad: ox.Quad) -> str:
 
 
 def _local(iri: str) -> str:
-    return iri.rpartition("#")[2] or iri.rstrip("/").rpartition("/")[2] or iri
+    """The last part of an IRI (after `#`, else after the last `/`)."""
+    local = iri.partition("#")[2] if "#" in iri else iri.rstrip("/").rpartition("/")[2]
+    return local or iri
 
 
 def _short(text: str) -> str:

@@ -20,7 +20,9 @@ import pytest
 import requests
 from SPARQLWrapper import SPARQLWrapper
 
+from ckpld.config import Settings
 from tests.conftest import ROOT
+from tests.history import environment
 
 
 def free_port() -> int:
@@ -191,3 +193,17 @@ def cookbook_wrapper(server: LiveServer, name: str, fmt: str) -> SPARQLWrapper:
     sparql.setQuery((ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8"))
     sparql.setReturnFormat(fmt)
     return sparql
+
+
+@pytest.fixture(scope="module")
+def history_server(history: Settings) -> Iterator[LiveServer]:
+    """A server of the three-release history of tests/history.py, its archive complete (the
+    server only reads it), on its own dumps folder."""
+    env = {**environment(history), "CKPLD_SPARQL_RATE_LIMIT": "0"}
+    env.pop("CKPLD_DUMPS_DIR")
+    server = LiveServer(env=env)
+    try:
+        server.wait_until_ready()
+        yield server
+    finally:
+        server.stop()

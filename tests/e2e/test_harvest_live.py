@@ -95,6 +95,32 @@ def test_ckan_reads_the_version_with_the_dcat_ap_2_profile(
     assert version is not None and dataset["version"] == str(version)
 
 
+def test_ckan_harvests_each_release_as_a_dataset_beside_the_living_one(
+    history_server: LiveServer, history: Settings
+) -> None:
+    datasets = harvest(history_server.url + "/catalog", "--locale", "en")
+    by_uri = {str(d["extras"]["uri"]): d for d in datasets}  # type: ignore[index]
+    names = ("2024-01-10", "2025-03-01", "2026-06-15")
+    assert sorted(by_uri) == sorted(
+        [history.dataset_iri, *(f"{history.dataset_iri}/{n}" for n in names)]
+    )
+    living = by_uri[history.dataset_iri]
+    assert living["title"] == history.title_en and living["version"] == names[-1]
+    assert living["extras"]["identifier"] == history.dataset_id  # type: ignore[index]
+    living_urls = sorted(str(r["url"]) for r in living["resources"])  # type: ignore[attr-defined]
+    assert all(u.startswith(f"{history.base_iri}dumps/") for u in living_urls)
+    for name in names:
+        version = by_uri[f"{history.dataset_iri}/{name}"]
+        assert version["title"] == f"{history.title_en} (version {name})"
+        assert version["version"] == name
+        assert version["extras"]["identifier"] == f"{history.dataset_id}-{name}"  # type: ignore[index]
+        urls = [str(r["url"]) for r in version["resources"]]  # type: ignore[attr-defined]
+        assert len(urls) == 5
+        assert all(u.startswith(f"{history.base_iri}releases/{name}/") for u in urls)
+    # four datasets, told apart by the title CKAN makes each one's name from
+    assert len({d["title"] for d in datasets}) == 4
+
+
 def test_dane_gov_pl_harvests_through_sparql(live_server: LiveServer, settings: Settings) -> None:
     # dane.gov.pl's DCAT source type: rdflib's SPARQLStore, GET, Accept: application/rdf+xml.
     query = CONSTRUCT % settings.graph_iri("catalog")

@@ -44,7 +44,7 @@ def index() -> Response:
             vary = ("Accept",)
         return Representation(
             body,
-            media_type(chosen),
+            media_type(chosen) if chosen is HTML else "application/json",
             f"{pub.etag_base}-releases-{len(known.archived)}-{chosen.name}-{lang}{kept}",
             pub.modified,
             vary,
@@ -90,7 +90,7 @@ def release(name: str) -> Response:
             vary = ("Accept",)
         return Representation(
             body,
-            media_type(chosen),
+            media_type(chosen) if chosen is HTML else "application/json",
             f"{pub.etag_base}-release-{name}-{len(pub.releases.entries)}-{chosen.name}-{lang}{kept}",
             entry.date,
             vary,
