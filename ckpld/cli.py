@@ -29,6 +29,7 @@ from ckpld.publish.dumps import CURRENT
 from ckpld.publish.history import archive_missing
 from ckpld.publish.loading import PROTOCOLS, Target, load_into
 from ckpld.publish.metadata import Statistics, statistics
+from ckpld.publish.past import release_store
 from ckpld.publish.publication import publish
 from ckpld.publish.release import CATALOG_GRAPH
 from ckpld.publish.release import build as build_release
@@ -295,13 +296,29 @@ def load_command(
     type=click.Choice(["table", *(f.name for f in (*RESULTS_FORMATS, *RDF_FORMATS))]),
     help="table for people; SPARQL results formats for SELECT/ASK; RDF for CONSTRUCT.",
 )
+@click.option(
+    "--release",
+    metavar="NAME",
+    help="Ask the archived release NAME (`ckpld releases list`), not the data as it is now.",
+)
 @click.pass_context
-def query(ctx: click.Context, query_file: str, fmt: str) -> None:
-    """Run the SPARQL query in FILE (or on standard input) against the local data."""
+def query(ctx: click.Context, query_file: str, fmt: str, release: str | None) -> None:
+    """Run the SPARQL query in FILE (or on standard input) against the local data, or an
+    archived release of it (its data graphs as the default graph; its VoID and catalogue as
+    named graphs, as on the server)."""
     settings = _settings(ctx)
     text = _read_query(query_file)
-    dataset = load(settings)
-    result = LocalStore(settings.base_iri, dataset.quads).query(text)
+    if release is None:
+        store = LocalStore(settings.base_iri, load(settings).quads)
+    else:
+        entry = archived_releases(settings).named(release)
+        if entry is None:
+            raise SourceError(f"no release is called {release} (`ckpld releases list`)")
+        store, _ = release_store(settings, entry)
+    try:
+        result = store.query(text, timeout=settings.query_timeout)
+    finally:
+        store.close()
     table_ = {**prefixes(settings.base_iri), **_declared_prefixes(text, settings.base_iri)}
     if fmt == "table":
         click.echo(table(result, table_))

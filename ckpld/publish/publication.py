@@ -24,6 +24,7 @@ from ckpld.publish.catalog import Release, version_iri
 from ckpld.publish.cookbook import Recipe, read_cookbook
 from ckpld.publish.dumps import Manifest, current
 from ckpld.publish.metadata import Statistics, owned, remembered_facts, sizes, with_graph
+from ckpld.publish.record import Named
 from ckpld.publish.release import CATALOG_GRAPH, METADATA_GRAPH, Edition, ensure, living
 from ckpld.publish.void import read_void, void_description
 from ckpld.rdf.namespaces import prefixes
@@ -65,6 +66,7 @@ class Publication:
         catalogue: The DCAT catalogue describing it, exactly as generated (the store holds a
             copy for SPARQL, but Oxigraph stores `xsd:nonNegativeInteger` as `xsd:integer`).
         releases: The release record and what the archive holds, as `release()` found them.
+        past: The release this publication is, when it is a past one (`ckpld.publish.past`).
         cache: Rendered responses, per worker.
     """
 
@@ -84,6 +86,7 @@ class Publication:
     manifest: Manifest | None = None
     catalogue: tuple[ox.Triple, ...] = ()
     releases: Releases = field(default_factory=lambda: Releases((), frozenset()))
+    past: Named | None = None
     cache: LRU[Any] = field(repr=False, default_factory=lambda: LRU(0))
 
     @property

@@ -16,6 +16,7 @@ from ckpld import __version__
 from ckpld.config import Settings
 from ckpld.errors import CkpldError, RateLimitedError
 from ckpld.publish.history import archive_missing
+from ckpld.publish.past import Pasts
 from ckpld.publish.publication import publish
 from ckpld.rdf.formats import HTML, PROBLEM
 from ckpld.web import i18n
@@ -26,7 +27,16 @@ from ckpld.web.pages.overview import overview_of
 from ckpld.web.policy import CONTENT_SECURITY_POLICY
 from ckpld.web.rate_limit import RETRY_AFTER, Buckets, RateLimit, WSGIApp
 from ckpld.web.response_cache import ResponseCache
-from ckpld.web.views import harvest, health, home, openapi, releases, resource, sparql
+from ckpld.web.views import (
+    harvest,
+    health,
+    home,
+    memento,
+    openapi,
+    releases,
+    resource,
+    sparql,
+)
 
 logger = logging.getLogger("ckpld")
 
@@ -64,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     publication.release()  # the dumps and their catalogue, built now if missing or out of date
     overview_of(publication)  # the home page's facts, read (or remembered) once, before the fork
     app.extensions["ckpld"] = publication
+    app.extensions["ckpld-pasts"] = Pasts()  # past releases, loaded in each worker on demand
     app.register_blueprint(resource.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
@@ -71,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(releases.bp)
+    app.register_blueprint(memento.bp)
     app.context_processor(_kept_language)
     app.before_request(_rate_limited)
     app.before_request(_utf8_parameters)

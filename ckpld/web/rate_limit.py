@@ -12,6 +12,7 @@ import hashlib
 import math
 import mmap
 import multiprocessing
+import re
 import time
 from collections.abc import Callable, Iterable
 from struct import Struct
@@ -50,13 +51,17 @@ class Buckets:
         return wait
 
 
+# A past release's endpoint, as the routes read it (`/releases/<name>/sparql`, slash or not).
+PAST_ENDPOINT = re.compile(r"/releases/[^/]+/sparql/?")
+
+
 def counted(environ: dict[str, Any]) -> bool:
     """Whether a request asks for a SPARQL answer (the editor page and .rq texts do not).
 
     The parameters are decoded as the endpoint decodes them: `?%71uery=` is a query too.
     """
     path = environ.get("PATH_INFO", "")
-    if path.rstrip("/") == "/sparql":
+    if path.rstrip("/") == "/sparql" or PAST_ENDPOINT.fullmatch(path):
         if environ.get("REQUEST_METHOD") == "POST":
             return True
         pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)

@@ -42,11 +42,13 @@ class LiveServer:
         dumps: Path | None = None,
         own_base: bool = False,
         python: str = sys.executable,
+        port: int | None = None,
     ) -> None:
         """`own_base`: the server's base IRI is its own address, as when deployed (by default
         it is the shipped one, https://dane.ckpodgorza.pl/, served here from 127.0.0.1);
-        `python`: the interpreter whose ckpld serves (another installation's)."""
-        self.port = free_port()
+        `python`: the interpreter whose ckpld serves (another installation's); `port`: a port
+        chosen before (free), for data made with the server's own address as its base."""
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [python, "-m", "ckpld", "serve", "--port", str(self.port), *args]
         environment = {k: v for k, v in os.environ.items() if not k.startswith("CKPLD_")}

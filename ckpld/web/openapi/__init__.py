@@ -34,7 +34,15 @@ from ckpld.web.openapi.harvest import (
     _sitemap_page,
 )
 from ckpld.web.openapi.parts import Json
-from ckpld.web.openapi.releases import _release, _release_file, _releases
+from ckpld.web.openapi.releases import (
+    _memento,
+    _past_sparql,
+    _release,
+    _release_file,
+    _releases,
+    _timegate,
+    _timemap,
+)
 from ckpld.web.openapi.service import _healthz, _openapi, _readyz, _static
 from ckpld.web.openapi.sparql import _cookbook, _recipe, _sparql, _yasgui
 
@@ -111,6 +119,11 @@ def _paths() -> Json:
         "/releases/": {"get": _releases()},
         "/releases/{name}/": {"get": _release()},
         "/releases/{name}/{file}": {"get": _release_file()},
+        "/releases/{name}/doc/{rest}": {"get": _memento()},
+        "/releases/{name}/sparql": _past_sparql(""),
+        "/releases/{name}/sparql/": _past_sparql("/"),
+        "/timegate/id/{rest}": {"get": _timegate()},
+        "/timemap/id/{rest}": {"get": _timemap()},
         "/harvest/dane-gov-pl.xml": {"get": _dane_gov_pl()},
         "/harvest/dane-gov-pl.md5": {"get": _dane_gov_pl_md5()},
         "/sitemap.xml": {"get": _sitemap()},

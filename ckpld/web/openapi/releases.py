@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from ckpld.publish.dumps import DATA_DUMPS, OTHER_MEDIA_TYPES
-from ckpld.rdf.formats import HTML
+from ckpld.rdf.formats import DOCUMENT_OFFERS, HTML
 from ckpld.web.openapi.parts import (
     MANIFEST_TYPE,
     Json,
     _content,
     _error_ref,
     _everywhere,
+    _examples,
     _files,
     _header,
     _language,
+    _negotiated,
     _not_modified,
     _ok,
     _operation,
@@ -23,6 +25,7 @@ from ckpld.web.openapi.parts import (
     _representation,
     _validators,
 )
+from ckpld.web.openapi.sparql import _sparql
 
 NAME_EXAMPLES = ("2026-12-03", "2026-12-03.2")
 _JSON = {MANIFEST_TYPE: {"schema": {"type": "object"}}}
@@ -103,3 +106,107 @@ def _release_file() -> Json:
             "416": _error_ref("RangeNotSatisfiable"),
         },
     )
+
+
+_RELEASE = _path("name", "The release's name.", NAME_EXAMPLES)
+_REST = _path(
+    "rest",
+    "The thing's path under /id/, e.g. `organization/encc`.",
+    ("organization/encc", "dataset/instytucje-partnerskie"),
+)
+
+
+def _timegate() -> Json:
+    accept_datetime = {
+        "name": "Accept-Datetime",
+        "in": "header",
+        "required": False,
+        "description": "The moment wanted, an HTTP date (RFC 9110); without it: now.",
+        "schema": {"type": "string"},
+        "examples": _examples(("Sat, 01 Mar 2025 12:00:00 GMT",)),
+    }
+    return _operation(
+        "timegate",
+        "linked data",
+        "A thing's TimeGate (Memento, RFC 7089)",
+        "`302` to the thing's memento in the release in force at `Accept-Datetime`: its "
+        "document as that release had it, `/releases/{name}/doc/{rest}`. The `Link` header "
+        "names the original (the IRI), the TimeMap and the first, last, previous, next and "
+        "chosen mementos with their dates. Before the thing existed, or in a release that "
+        "does not describe it: `404` saying from (or until) when it is published. An "
+        "`Accept-Datetime` that is not an HTTP date: `400`.",
+        [_REST, accept_datetime],
+        {
+            "302": {
+                "description": "Found: the memento.",
+                "headers": {
+                    "Location": _header("The memento (absolute, on the base IRI).", True),
+                    "Vary": _header("`Accept-Datetime`.", True),
+                    "Link": _header("original, timemap and mementos (RFC 7089).", True),
+                    "Cache-Control": _ref_header("CacheControl", required=True),
+                    **_everywhere(),
+                },
+                "content": _content([HTML]),
+            },
+            "400": _error_ref("BadRequest"),
+            "404": _error_ref("NotFound"),
+        },
+    )
+
+
+def _timemap() -> Json:
+    return _operation(
+        "timemap",
+        "linked data",
+        "A thing's TimeMap (Memento, RFC 7089)",
+        "Every release that describes the thing, oldest first, in the link format (RFC "
+        "6690): the original, the TimeGate, the TimeMap itself with `from` and `until`, and "
+        "each memento with its `datetime`. A thing no release describes: `404`.",
+        [_REST, *_validators()],
+        {
+            "200": _ok(_files(["application/link-format"]), _representation()),
+            "304": _not_modified(),
+            "404": _error_ref("NotFound"),
+        },
+    )
+
+
+def _memento() -> Json:
+    operation = _negotiated(
+        "memento",
+        "linked data",
+        "A thing's document as a release had it (a memento)",
+        "As `/doc/{rest}`, over the archived release's data; it never changes: "
+        "`Cache-Control: public, max-age=31536000, immutable`, `Memento-Datetime` the "
+        "release's date, and `Link` to the original, the TimeGate and the TimeMap. A release "
+        "that does not describe the thing: `404`.",
+        _path(
+            "rest",
+            "The thing's path under /id/, optionally with a format suffix.",
+            ("organization/encc", "organization/encc.ttl"),
+        ),
+        DOCUMENT_OFFERS,
+    )
+    operation["parameters"].insert(0, _RELEASE)
+    operation["responses"]["200"]["headers"]["Memento-Datetime"] = _header(
+        "The release's date (an HTTP date).", True
+    )
+    return operation
+
+
+def _past_sparql(slash: str) -> Json:
+    """The SPARQL endpoint of a past release: /sparql's operations, with the release named."""
+    found = _sparql(slash)
+    for method, operation in found.items():
+        operation["operationId"] = (
+            "past" + operation["operationId"][0].upper() + operation["operationId"][1:]
+        )
+        operation["summary"] = f"A past release's SPARQL endpoint ({method.upper()})"
+        operation["description"] = (
+            "The endpoint of the archived release `name`: its data graphs are the default "
+            "graph, its VoID and catalogue named graphs, and everything else is as `/sparql` "
+            "(the same protocol, formats, limits and protections).\n\n" + operation["description"]
+        )
+        operation["parameters"] = [_RELEASE, *operation.get("parameters", [])]
+        operation["responses"].setdefault("404", _error_ref("NotFound"))
+    return found

@@ -10,9 +10,11 @@ import pyoxigraph as ox
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
-from ckpld.errors import NotAcceptableError
+from ckpld.errors import NotAcceptableError, NotFoundError
 from ckpld.model.sources import archived_text
+from ckpld.publish.past import Pasts
 from ckpld.publish.publication import Publication
+from ckpld.publish.record import Named
 from ckpld.rdf.formats import HTML, Format, Kind
 from ckpld.rdf.iris import local_path
 from ckpld.store.documents import Description, incoming, internal_query, known_as, render
@@ -29,6 +31,31 @@ def publication() -> Publication:
     """The publication this app serves."""
     found: Publication = current_app.extensions["ckpld"]
     return found
+
+
+def archived_entry(pub: Publication, name: str) -> Named:
+    """The release called `name`, if this server's archive holds it.
+
+    Raises:
+        NotFoundError: the record has no such release, or the archive lacks it (saying so).
+    """
+    entry = pub.releases.named(name)
+    if entry is None:
+        raise NotFoundError(f"no release is called {name}; the releases are listed at /releases/")
+    if name not in pub.releases.archived:
+        raise NotFoundError(
+            f"release {name} ({entry.date.isoformat()}) is in the release record, but this "
+            "server's archive lacks it (`ckpld releases rebuild` makes it)"
+        )
+    return entry
+
+
+def past_release(pub: Publication, name: str) -> Publication:
+    """The publication of the archived release called `name` (loaded in this process on first
+    use; see `ckpld.publish.past.Pasts`)."""
+    entry = archived_entry(pub, name)
+    pasts: Pasts = current_app.extensions["ckpld-pasts"]
+    return pasts.of(pub, entry)
 
 
 def negotiated(
@@ -135,6 +162,7 @@ def _html(
         when=lambda period: when(period, lang),
         path=path,
         dataset_href=labeller.href(pub.settings.dataset_iri),
+        past=pub.past,
     )
 
 

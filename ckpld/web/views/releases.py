@@ -16,7 +16,7 @@ from ckpld.publish.publication import Publication
 from ckpld.publish.record import Named
 from ckpld.rdf.formats import HTML, Format, named
 from ckpld.web.conneg import LANGUAGES, language, negotiate
-from ckpld.web.views.base import publication
+from ckpld.web.views.base import archived_entry, publication
 from ckpld.web.views.representation import Representation, media_type, respond
 
 bp = Blueprint("releases", __name__)
@@ -59,7 +59,7 @@ def index() -> Response:
 def release(name: str) -> Response:
     """One release: its page (files, changes, citation), or JSON (its manifest and changes)."""
     pub = publication()
-    entry = _archived(pub, name)
+    entry = archived_entry(pub, name)
     chosen = _chosen(f"release {name}")
     lang, kept = _language(chosen)
 
@@ -105,7 +105,7 @@ def release(name: str) -> Response:
 def release_file(name: str, file: str) -> Response:
     """A file of an archived release: never changes, so caches may keep it for good."""
     pub = publication()
-    entry = _archived(pub, name)
+    entry = archived_entry(pub, name)
     manifest = Archive(pub.settings.releases_dir).manifest(name)
     described = manifest.file(file) if manifest else None
     if manifest is None or manifest.folder is None:
@@ -132,18 +132,6 @@ def release_file(name: str, file: str) -> Response:
         f'</releases/{name}/catalog.ttl>; rel="describedby"; type="text/turtle"'
     )
     return response
-
-
-def _archived(pub: Publication, name: str) -> Named:
-    entry = pub.releases.named(name)
-    if entry is None:
-        raise NotFoundError(f"no release is called {name}; the releases are listed at /releases/")
-    if name not in pub.releases.archived:
-        raise NotFoundError(
-            f"release {name} ({entry.date.isoformat()}) is in the release record, but this "
-            "server's archive lacks it (`ckpld releases rebuild` makes it)"
-        )
-    return entry
 
 
 def _chosen(what: str) -> Format:

@@ -22,6 +22,7 @@ from ckpld.store.documents import (
     graph_quads,
     internal_query,
 )
+from ckpld.web.memento import original_links
 from ckpld.web.views.base import negotiated, publication
 from ckpld.web.views.representation import Representation, respond
 
@@ -42,6 +43,9 @@ def thing(rest: str) -> WerkzeugResponse:
         target += "?" + quote(request.query_string, safe="/?:@!$&'()*+,;=%")
     response = redirect(target, code=303)
     response.headers["Cache-Control"] = f"public, max-age={pub.settings.cache_max_age}"
+    versions = original_links(pub, stem)
+    if versions:
+        response.headers["Link"] = ", ".join(versions)
     return response
 
 
@@ -52,13 +56,19 @@ def document(rest: str) -> Response:
     base = pub.settings.base_iri
     stem, suffix = split_suffix(rest)
     topic = base + THING + stem
-    return negotiated(
+    response = negotiated(
         pub,
         "/" + DOCUMENT + stem,
         suffix,
         DOCUMENT_OFFERS,
-        lambda: _description(pub, topic, base + DOCUMENT + stem),
+        lambda: description_of(pub, topic, base + DOCUMENT + stem),
     )
+    versions = original_links(pub, stem)
+    if versions:
+        response.headers["Link"] = ", ".join(
+            [*filter(None, [response.headers.get("Link")]), f'<{topic}>; rel="original"', *versions]
+        )
+    return response
 
 
 @bp.get("/def/<name>")
@@ -71,7 +81,7 @@ def definition(name: str) -> Response:
         shapes = Description(iri, iri, tuple(pub.shapes))
         return negotiated(pub, "/def/shapes", suffix, RDF_FORMATS, lambda: shapes)
     return negotiated(
-        pub, "/def/" + stem, suffix, DOCUMENT_OFFERS, lambda: _description(pub, iri, iri)
+        pub, "/def/" + stem, suffix, DOCUMENT_OFFERS, lambda: description_of(pub, iri, iri)
     )
 
 
@@ -153,7 +163,9 @@ def source(name: str) -> Response:
     return respond(rep, request, pub.settings.cache_max_age)
 
 
-def _description(pub: Publication, topic: str, document_iri: str) -> Description:
+def description_of(pub: Publication, topic: str, document_iri: str) -> Description:
+    """The statements of `topic`'s document (404 when nothing describes it), with the
+    document's own metadata."""
     quads = describe(pub.store, topic, pub.owned)
     desc = Description(topic, document_iri, tuple(quads))
     if not desc.found:

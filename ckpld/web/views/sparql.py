@@ -26,7 +26,7 @@ from ckpld.web.i18n import translate
 from ckpld.web.pages.resource_page import Labeller
 from ckpld.web.policy import EDITOR_STYLES, content_security_policy
 from ckpld.web.protocol import SparqlRequest, parse_request, url_params
-from ckpld.web.views.base import publication
+from ckpld.web.views.base import past_release, publication
 from ckpld.web.views.representation import Representation, media_type, not_modified, respond
 
 bp = Blueprint("sparql", __name__)
@@ -54,6 +54,25 @@ def query() -> Response:
     if sparql.query is None:
         return _service(pub, sparql)
     return _answer(pub, sparql, "/sparql", None)
+
+
+@bp.route("/releases/<name>/sparql", methods=["GET", "POST"])
+@bp.route("/releases/<name>/sparql/", methods=["GET", "POST"])
+def past_query(name: str) -> Response:
+    """A past release's endpoint: the same protocol, limits and protections as /sparql, over the
+    data (and VoID and catalogue) of the archived release `name`."""
+    pub = publication()
+    past = past_release(pub, name)
+    sparql = parse_request(
+        request.method,
+        request.headers.get("Content-Type"),
+        request.query_string,
+        request.get_data(cache=False),
+        pub.settings.query_max_length,
+    )
+    if sparql.query is None:
+        return _service(past, sparql, f"releases/{name}/sparql")
+    return _answer(past, sparql, f"/releases/{name}/sparql", None)
 
 
 @bp.get("/queries/")
@@ -238,8 +257,9 @@ def _vary(lang: str) -> tuple[str, ...]:
     return ("Accept", "Accept-Language") if lang else ("Accept",)  # pages: in the reader's language
 
 
-def _service(pub: Publication, sparql: SparqlRequest) -> Response:
-    """GET without a query: the query page for people, the service description for programs."""
+def _service(pub: Publication, sparql: SparqlRequest, endpoint: str = "sparql") -> Response:
+    """GET without a query: the query page for people, the service description for programs
+    (`endpoint`: the endpoint's path under the base IRI)."""
     offers = (*RDF_FORMATS, HTML)
     chosen = negotiate(request.headers.get("Accept"), offers, _override(sparql))
     if chosen is None:
@@ -249,12 +269,14 @@ def _service(pub: Publication, sparql: SparqlRequest) -> Response:
         lang = _lang()
         rep = pub.cache.get(
             ("editor", lang, _kept()),
-            lambda: _page(pub, _editor(pub, lang), f"editor-{lang}{_kept()}", EDITOR_POLICY),
+            lambda: _page(
+                pub, _editor(pub, lang, "/" + endpoint), f"editor-{lang}{_kept()}", EDITOR_POLICY
+            ),
         )
         return respond(rep, request, pub.settings.cache_max_age)
     # sd:endpoint is the public address (base_iri), never one made from the request's Host:
     # an answer any client can shape would let it put its own endpoint in a cached description.
-    endpoints = [pub.settings.base_iri + "sparql"]
+    endpoints = [pub.settings.base_iri + endpoint]
     formats = [f.iri for f in (*RESULTS_FORMATS, *RDF_FORMATS)]
 
     def make() -> Representation:
@@ -272,7 +294,7 @@ def _service(pub: Publication, sparql: SparqlRequest) -> Response:
     return respond(rep, request, pub.settings.cache_max_age)
 
 
-def _editor(pub: Publication, lang: str) -> str:
+def _editor(pub: Publication, lang: str, endpoint: str) -> str:
     wanted = ("rdfs", "schema", "org", "time", "prov", "skos", "ckp")
     prefixes = "".join(f"PREFIX {name}: <{pub.prefixes[name]}>\n" for name in wanted)
     starter = (
@@ -284,7 +306,7 @@ def _editor(pub: Publication, lang: str) -> str:
         {"name": r.name, "title": r.question(lang), "query": r.text} for r in pub.cookbook.values()
     ]
     data = json.dumps(
-        {"endpoint": "/sparql", "starter": starter, "examples": examples}, ensure_ascii=False
+        {"endpoint": endpoint, "starter": starter, "examples": examples}, ensure_ascii=False
     )
     safe = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return render_template(
