@@ -17,6 +17,8 @@ APT_TEST_TOOLS := rapper:raptor2-utils curl:curl java:default-jre-headless sha25
 # own: CKAN pins its dependencies, which must not decide ckpld's. psycopg2 is built from source.
 CKAN_VENV ?= .venv-ckan
 CKAN_PACKAGES := "ckan[requirements]==2.12.0" "ckanext-dcat==2.4.4"
+# cffconvert, which checks CITATION.cff, in an environment of its own: it pins an old jsonschema.
+CFF_VENV ?= .venv-cff
 # Browser assets (the query editor) and test tools from the npm registry, locked in package-lock.json.
 NPM_STAMP := node_modules/.ckpld-installed
 # The clients the end-to-end tests run (Comunica, with Node 22 from the registry), locked in
@@ -40,7 +42,7 @@ check: install-dev $(NPM_STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest -q -n auto -m "not e2e and not external"
 
-test: install-test $(NPM_STAMP) $(CLIENTS_STAMP) $(CKAN_VENV)/.installed
+test: install-test $(NPM_STAMP) $(CLIENTS_STAMP) $(CKAN_VENV)/.installed $(CFF_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -136,6 +138,11 @@ $(CKAN_VENV)/.installed: Makefile $(CKAN_VENV)/pyvenv.cfg | system-test system-h
 	$(CKAN_VENV)/bin/pip install --quiet $(CKAN_PACKAGES)
 	touch $@
 
+$(CFF_VENV)/.installed: Makefile | system-python
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/pip install --quiet "cffconvert==2.0.0"
+	touch $@
+
 # npm, to install the browser assets; Debian's package when missing.
 system-node:
 	@command -v npm >/dev/null 2>&1 || { \
@@ -152,4 +159,4 @@ $(CLIENTS_STAMP): $(CLIENTS)/package.json $(CLIENTS)/package-lock.json | system-
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(CKAN_VENV) node_modules $(CLIENTS)/node_modules dumps test-artifacts .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf $(VENV) $(CKAN_VENV) $(CFF_VENV) node_modules $(CLIENTS)/node_modules dumps test-artifacts .pytest_cache .mypy_cache .ruff_cache .coverage

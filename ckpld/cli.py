@@ -25,6 +25,7 @@ from ckpld.model.validation import remember_valid, verdict_key
 from ckpld.model.validation import validate as validate_dataset
 from ckpld.publish.archive import compare_archives
 from ckpld.publish.archive import releases as archived_releases
+from ckpld.publish.citation import apa, bibtex, cff, csl_json, datacite, reference, ris
 from ckpld.publish.dumps import CURRENT
 from ckpld.publish.history import archive_missing
 from ckpld.publish.loading import PROTOCOLS, Target, load_into
@@ -33,6 +34,7 @@ from ckpld.publish.past import release_store
 from ckpld.publish.publication import publish
 from ckpld.publish.release import CATALOG_GRAPH
 from ckpld.publish.release import build as build_release
+from ckpld.publish.release import make as make_release
 from ckpld.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, by_name
 from ckpld.rdf.namespaces import compact, prefixes
 from ckpld.store.bulk import Bulk
@@ -242,6 +244,59 @@ def releases_rebuild(ctx: click.Context, check: bool) -> None:
 
 def _say(line: str) -> None:
     click.echo(f"ckpld: {line}")
+
+
+CITATION_FORMATS = ("apa", "bibtex", "ris", "csl-json", "cff", "datacite")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CITATION_FORMATS),
+    default="apa",
+    show_default=True,
+    help="APA (plain text, by citeproc-py), a reference manager's format, the Citation File "
+    "Format (for CITATION.cff) or DataCite metadata (a release only).",
+)
+@click.option("--release", metavar="NAME", help="Cite the archived release NAME.")
+@click.option(
+    "--lang", type=click.Choice(["en", "pl"]), default="en", show_default=True, help="Language."
+)
+@click.pass_context
+def citation(ctx: click.Context, fmt: str, release: str | None, lang: str) -> None:
+    """Print how to cite the dataset as it is now (its newest release, when the data is that
+    release and it is archived), or an archived release. After `ckpld build`:
+    `ckpld citation --format cff > CITATION.cff`.
+    """
+    settings = _settings(ctx)
+    pub = publish(settings)
+    try:
+        entry = None
+        if release is not None:
+            entry = pub.releases.named(release) if pub.living() else None
+            if entry is None or entry.name not in pub.releases.archived:
+                raise SourceError(
+                    f"no archived release is called {release} (`ckpld releases list`)"
+                )
+        elif pub.living() and pub.releases.current(pub.version_id) is None:
+            pub.catalogue = tuple(make_release(pub.edition(), pub.living()).catalogue)
+        if fmt == "datacite" and entry is None:
+            raise SourceError("DataCite metadata is made for a release: give --release NAME")
+        cited = reference(pub, entry)
+        writers = {"bibtex": bibtex, "ris": ris, "csl-json": csl_json}
+        if fmt == "apa":
+            body = (apa(cited, lang) + "\n").encode()
+        elif fmt == "cff":
+            body = cff(cited)
+        elif fmt == "datacite":
+            body = datacite(cited)
+        else:
+            body = writers[fmt](cited, lang)
+    finally:
+        pub.store.close()
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
 
 
 @cli.command("load")

@@ -197,6 +197,14 @@ class Settings:
             "from its sources; empty: not stated (the publisher is not assumed to be it)."
         },
     )
+    doi: str = field(
+        default="",
+        metadata={
+            "help": "DOI of the dataset (all its versions; Zenodo's concept DOI), e.g. "
+            "10.5281/zenodo.1234567; empty: none. Citations, the catalogue and the schema.org "
+            "description carry it."
+        },
+    )
     license: str = field(
         default="https://creativecommons.org/licenses/by/4.0/",
         metadata={"help": "IRI of the licence of the data."},
@@ -311,6 +319,8 @@ class Settings:
             )
         if self.creator and re.search(r"[\s<>\"{}|^`\\]", self.creator):
             raise ConfigError(f"creator must be an IRI, got {self.creator!r}")
+        if self.doi and not re.fullmatch(r"10\.\d{4,9}/\S+", self.doi):
+            raise ConfigError(f"doi must be a DOI such as 10.5281/zenodo.1234567, got {self.doi!r}")
         for name in ("license", "contact_url"):
             if urlsplit(getattr(self, name)).scheme not in ("http", "https"):
                 raise ConfigError(f"{name} must be an absolute http(s) IRI")

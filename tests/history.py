@@ -1,8 +1,8 @@
 """A repository with a history of three releases, built by the tests from the shipped data.
 
-1. `2024-01-10`: the shipped data.
-2. `2025-03-01`: a new organisation, "Test Partner" (its IRI `id/organization/test-partner`).
-3. `2026-06-15`: Centrum Kultury Travno renamed, and CKP's partnership with it ended in 2025.
+1. `2024.01.10`: the shipped data.
+2. `2025.03.01`: a new organisation, "Test Partner" (its IRI `id/organization/test-partner`).
+3. `2026.06.15`: Centrum Kultury Travno renamed, and CKP's partnership with it ended in 2025.
 
 Each step edits the data, records its data version in the release record with that date, and is
 committed, as CKP's staff would after `ckpld build`. The data is not validated (the edits add
@@ -29,7 +29,7 @@ DATES = (
     datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
     datetime(2026, 6, 15, 8, 45, tzinfo=UTC),
 )
-NAMES = ("2024-01-10", "2025-03-01", "2026-06-15")
+NAMES = ("2024.01.10", "2025.03.01", "2026.06.15")
 ADDED = "id/organization/test-partner"
 RENAMED = "id/organization/centrum-kultury-travno"
 ENDED = "id/partnership/centrum-kultury-travno"

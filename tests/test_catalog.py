@@ -111,7 +111,7 @@ def test_versions_keep_the_catalogues_valid(
     versions = set(versioned.objects(URIRef(history.dataset_iri), has_version))
     assert len(versions) == 3
     assert results(versioned, shapes(relative)) == []
-    own = rdflib.Graph().parse(history.releases_dir / "2025-03-01" / CATALOG_FILE)
+    own = rdflib.Graph().parse(history.releases_dir / "2025.03.01" / CATALOG_FILE)
     assert results(own, shapes(relative)) == []
 
 

@@ -47,15 +47,15 @@ def test_the_release_in_force_is_the_last_one_made_by_then() -> None:
 def test_a_thing_is_found_only_in_the_releases_that_describe_it() -> None:
     assert choose(R, R[1:], datetime(2026, 1, 1, tzinfo=UTC), "x") == R[1]
     with pytest.raises(
-        NotFoundError, match=r"did not exist yet .* published from release 2025-03-01"
+        NotFoundError, match=r"did not exist yet .* published from release 2025\.03\.01"
     ):
         choose(R, R[1:], datetime(2024, 6, 1, tzinfo=UTC), "x")
-    with pytest.raises(NotFoundError, match="before the first release, 2024-01-10"):
+    with pytest.raises(NotFoundError, match=r"before the first release, 2024\.01\.10"):
         choose(R, R, datetime(2023, 6, 1, tzinfo=UTC), "x")
     with pytest.raises(
         NotFoundError,
-        match=r"not published in release 2025-03-01.*last release before was 2024-01-10 .*; it "
-        r"is published again from release 2026-06-15",
+        match=r"not published in release 2025.03.01.*last release before was 2024.01.10 .*; it "
+        r"is published again from release 2026.06.15",
     ):
         choose(R, [R[0], R[2]], datetime(2025, 6, 1, tzinfo=UTC), "x")
     with pytest.raises(NotFoundError, match="no release has ever published x"):
@@ -68,10 +68,10 @@ def test_the_timemap_is_link_format_as_a_memento_client_reads_it() -> None:
     links = MementoClient.parse_link_header(body)  # the client's own parser
     assert links["http://example.org/id/organization/x"]["rel"] == ["original"]
     assert links["http://example.org/timegate/id/organization/x"]["rel"] == ["timegate"]
-    first = links["http://example.org/releases/2024-01-10/doc/organization/x"]
+    first = links["http://example.org/releases/2024.01.10/doc/organization/x"]
     assert first["rel"] == ["first", "memento"]
     assert first["datetime"] == ["Wed, 10 Jan 2024 09:30:00 GMT"]
-    assert links["http://example.org/releases/2026-06-15/doc/organization/x"]["rel"] == [
+    assert links["http://example.org/releases/2026.06.15/doc/organization/x"]["rel"] == [
         "last",
         "memento",
     ]

@@ -203,7 +203,7 @@ def catalogue(
         ("void:triples", integer(stats.triples)),  # the size: as in VoID, the dumps, SPARQL
         ("dcat:version", ox.Literal(release.version)),
         ("owl:versionInfo", ox.Literal(release.version)),  # the same, for DCAT-AP 2 readers
-        *_versioning(settings, release, archived),
+        *_versioning(out, settings, release, archived),
         ("dcat:theme", theme),
         ("dct:accessRights", _concept(out, "access-right", *ACCESS_RIGHTS)),
         ("dct:accrualPeriodicity", _frequency(out, settings.update_frequency)),
@@ -247,7 +247,7 @@ def _identifier(settings: Settings, release: Release, archived: bool) -> str:
     return f"{settings.dataset_id}-{release.version}" if archived else settings.dataset_id
 
 
-def _versioning(settings: Settings, release: Release, archived: bool) -> list[Pair]:
+def _versioning(out: Triples, settings: Settings, release: Release, archived: bool) -> list[Pair]:
     """DCAT 3 versioning (with DCMI's terms beside, which DCAT-AP 2 readers know)."""
     if archived:
         living = settings.dataset_iri
@@ -258,7 +258,16 @@ def _versioning(settings: Settings, release: Release, archived: bool) -> list[Pa
             ("dcat:previousVersion", release.previous or None),
             *notes,
         ]
+    doi = None
+    if settings.doi:  # all versions' DOI (a concept DOI): on the living dataset
+        doi = out.add(
+            settings.dataset_iri + "#doi",
+            ("rdf:type", "adms:Identifier"),
+            ("skos:notation", typed(f"https://doi.org/{settings.doi}", "xsd:anyURI")),
+            ("adms:schemaAgency", text("DataCite", "en")),
+        )
     return [
+        ("adms:identifier", doi),
         *(("dcat:hasVersion", v) for v in release.versions),
         *(("dct:hasVersion", v) for v in release.versions),
         ("dcat:hasCurrentVersion", release.current or None),

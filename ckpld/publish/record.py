@@ -9,10 +9,11 @@ The file is a JSON list, oldest first, of `{"version": ..., "date": ...}` (16 he
 in UTC, to the second). `ckpld build` adds an entry when the data version differs from the last
 one; nothing else writes it.
 
-Each entry is a release, and each release has a human name: the day of its date
-(`2026-12-03`), and for a second or later release that same day, the day and its rank
-(`2026-12-03.2`). Names follow from the record alone, which only ever grows, so a name once given
-never changes.
+Each entry is a release, and each release has a human name: the day of its date as a calendar
+version (`2026.12.03`, CalVer's YYYY.0M.0D), and for a second or later release that same day,
+its rank that day (`2026.12.03.2`). Names follow from the record alone, which only ever grows, so
+a name once given never changes. (Dots, not hyphens: citation processors read `2026-12-03` as a
+range of numbers, and would write "Versions 2026-12-03".)
 """
 
 from __future__ import annotations
@@ -54,14 +55,14 @@ def named(entries: list[Entry]) -> list[Named]:
     seen: dict[str, int] = {}
     found: list[Named] = []
     for number, entry in enumerate(entries, 1):
-        day = entry.date.date().isoformat()
+        day = entry.date.strftime("%Y.%m.%d")
         seen[day] = seen.get(day, 0) + 1
         name = day if seen[day] == 1 else f"{day}.{seen[day]}"
         found.append(Named(name, number, entry.version, entry.date))
     return found
 
 
-NAME = re.compile(r"\d{4}-\d{2}-\d{2}(\.[1-9]\d*)?")
+NAME = re.compile(r"\d{4}\.\d{2}\.\d{2}(\.[1-9]\d*)?")
 
 
 def read(path: Path) -> list[Entry]:

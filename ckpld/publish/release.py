@@ -58,6 +58,7 @@ OUTPUT_SETTINGS = (
     "contact_url",
     "contact_email",
     "update_frequency",
+    "doi",
 )
 
 

@@ -79,7 +79,7 @@ _MORE_TERMS: dict[str, frozenset[str]] = {
     "dcat": frozenset(
         {"version", "hasVersion", "isVersionOf", "previousVersion", "hasCurrentVersion"}
     ),
-    "adms": frozenset({"versionNotes", "identifier", "Identifier"}),
+    "adms": frozenset({"versionNotes", "identifier", "Identifier", "schemaAgency"}),
     "sd": frozenset(
         """Service Feature Language Function Aggregate EntailmentRegime EntailmentProfile
         GraphCollection Dataset Graph NamedGraph endpoint feature defaultEntailmentRegime

@@ -28,6 +28,7 @@ from ckpld.web.policy import CONTENT_SECURITY_POLICY
 from ckpld.web.rate_limit import RETRY_AFTER, Buckets, RateLimit, WSGIApp
 from ckpld.web.response_cache import ResponseCache
 from ckpld.web.views import (
+    citation,
     harvest,
     health,
     home,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(releases.bp)
     app.register_blueprint(memento.bp)
+    app.register_blueprint(citation.bp)
     app.context_processor(_kept_language)
     app.before_request(_rate_limited)
     app.before_request(_utf8_parameters)

@@ -100,7 +100,7 @@ def test_ckan_harvests_each_release_as_a_dataset_beside_the_living_one(
 ) -> None:
     datasets = harvest(history_server.url + "/catalog", "--locale", "en")
     by_uri = {str(d["extras"]["uri"]): d for d in datasets}  # type: ignore[index]
-    names = ("2024-01-10", "2025-03-01", "2026-06-15")
+    names = ("2024.01.10", "2025.03.01", "2026.06.15")
     assert sorted(by_uri) == sorted(
         [history.dataset_iri, *(f"{history.dataset_iri}/{n}" for n in names)]
     )

@@ -35,6 +35,8 @@ from ckpld.web.openapi.harvest import (
 )
 from ckpld.web.openapi.parts import Json
 from ckpld.web.openapi.releases import (
+    _citation,
+    _datacite,
     _memento,
     _past_sparql,
     _release,
@@ -122,6 +124,9 @@ def _paths() -> Json:
         "/releases/{name}/doc/{rest}": {"get": _memento()},
         "/releases/{name}/sparql": _past_sparql(""),
         "/releases/{name}/sparql/": _past_sparql("/"),
+        "/releases/{name}/citation.{suffix}": {"get": _citation(release=True)},
+        "/releases/{name}/datacite.json": {"get": _datacite()},
+        "/citation.{suffix}": {"get": _citation(release=False)},
         "/timegate/id/{rest}": {"get": _timegate()},
         "/timemap/id/{rest}": {"get": _timemap()},
         "/harvest/dane-gov-pl.xml": {"get": _dane_gov_pl()},

@@ -27,7 +27,7 @@ from ckpld.web.openapi.parts import (
 )
 from ckpld.web.openapi.sparql import _sparql
 
-NAME_EXAMPLES = ("2026-12-03", "2026-12-03.2")
+NAME_EXAMPLES = ("2026.12.03", "2026.12.03.2")
 _JSON = {MANIFEST_TYPE: {"schema": {"type": "object"}}}
 
 
@@ -37,7 +37,8 @@ def _releases() -> Json:
         "harvesting",
         "Every release, newest first",
         "The release record with what this server's archive holds: each release's name (its "
-        "date, with `.2`, `.3`… for later releases the same day), date, data version, address, "
+        "date as `YYYY.MM.DD`, with `.2`, `.3`… for later releases the same day), date, data "
+        "version, address, "
         "the DCAT version of the dataset it is, the one before, and its changes as an RDF Patch. "
         "A page (HTML, the default) or JSON.",
         [*_language(), *_validators()],
@@ -210,3 +211,49 @@ def _past_sparql(slash: str) -> Json:
         operation["parameters"] = [_RELEASE, *operation.get("parameters", [])]
         operation["responses"].setdefault("404", _error_ref("NotFound"))
     return found
+
+
+def _citation(release: bool) -> Json:
+    types = [
+        "application/vnd.citationstyles.csl+json",
+        "application/x-bibtex",
+        "application/x-research-info-systems",
+    ]
+    whose = (
+        "one release" if release else "the dataset as served (its newest release, when archived)"
+    )
+    return _operation(
+        "releaseCitation" if release else "citation",
+        "harvesting",
+        f"How to cite {whose}",
+        "The reference for reference managers: `.json` CSL-JSON, `.bib` BibTeX (biblatex "
+        "`@dataset`), `.ris` RIS; titled in the language of `Accept-Language` (or `?lang=`). "
+        "Another suffix: `404`.",
+        [
+            *([_RELEASE] if release else []),
+            _path("suffix", "`json`, `bib` or `ris`.", ("bib", "ris", "json")),
+            *_language(),
+            *_validators(),
+        ],
+        {
+            "200": _ok(_files(types), _representation(vary=True)),
+            "304": _not_modified(vary=True),
+            "404": _error_ref("NotFound"),
+        },
+    )
+
+
+def _datacite() -> Json:
+    return _operation(
+        "releaseDatacite",
+        "harvesting",
+        "A release's DataCite metadata",
+        "What a repository (Zenodo, RepOD) needs to mint the release a DOI: DataCite metadata "
+        "schema 4, as DataCite's REST API takes it (`data.attributes`).",
+        [_RELEASE, *_validators()],
+        {
+            "200": _ok(_files(["application/vnd.datacite.datacite+json"]), _representation()),
+            "304": _not_modified(),
+            "404": _error_ref("NotFound"),
+        },
+    )

@@ -34,7 +34,7 @@ def dataset_markup(pub: Publication, lang: str) -> str:
         "name": _text(graph, dataset, "dct:title", lang),
         "description": _text(graph, dataset, "dct:description", lang),
         "url": graph.iri(dataset, "dcat:landingPage") or settings.base_iri,
-        "identifier": graph.literal(dataset, "dct:identifier"),
+        "identifier": _identifiers(graph, dataset),
         "license": settings.license,
         "isAccessibleForFree": True,
         "publisher": publisher,
@@ -59,6 +59,14 @@ def dataset_markup(pub: Publication, lang: str) -> str:
     kept = {k: v for k, v in item.items() if v not in (None, [], "")}
     text = json.dumps(kept, ensure_ascii=False, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _identifiers(graph: Lookup, dataset: str) -> str | list[str] | None:
+    """The dataset's identifier, and its DOI (as a URL) when it has one."""
+    found = [graph.literal(dataset, "dct:identifier")]
+    found += [graph.literal(i, "skos:notation") for i in graph.iris(dataset, "adms:identifier")]
+    kept = [f for f in found if f]
+    return kept[0] if len(kept) == 1 else kept or None
 
 
 def _text(graph: Lookup, subject: str, predicate: str, lang: str) -> str | None:

@@ -20,6 +20,7 @@ from ckpld.store.documents import internal_query
 from ckpld.web.conneg import LANGUAGES, language, negotiate
 from ckpld.web.i18n import when
 from ckpld.web.pages.cartography import distance_km, frame_for, outlines
+from ckpld.web.pages.citing import citation_block
 from ckpld.web.pages.dataset_markup import dataset_markup
 from ckpld.web.pages.overview import Overview, Partner, overview_of
 from ckpld.web.pages.timeline import BAR, chart, events
@@ -137,6 +138,7 @@ def _home(lang: str, keep_lang: bool) -> Representation:
         sources=[(_value(page), href(_value(page)), _value(url)) for page, url in sources],
         stats=pub.statistics,
         license=settings.license,
+        citation=citation_block(pub, None, lang),
     )
     etag = f"{pub.etag_base}-home-{lang}" + ("-l" if keep_lang else "")
     return Representation(

@@ -16,6 +16,7 @@ from ckpld.publish.publication import Publication
 from ckpld.publish.record import Named
 from ckpld.rdf.formats import HTML, Format, named
 from ckpld.web.conneg import LANGUAGES, language, negotiate
+from ckpld.web.pages.citing import citation_block
 from ckpld.web.views.base import archived_entry, publication
 from ckpld.web.views.representation import Representation, media_type, respond
 
@@ -79,6 +80,7 @@ def release(name: str) -> Response:
                 changes=changes,
                 newer=_neighbour(pub, entry, 1),
                 older=_neighbour(pub, entry, -1),
+                citation=citation_block(pub, entry, lang),
             ).encode()
             vary: tuple[str, ...] = ("Accept", "Accept-Language")
         else:
