@@ -26,7 +26,7 @@ NPM_STAMP := node_modules/.ckpld-installed
 CLIENTS := tests/clients
 CLIENTS_STAMP := $(CLIENTS)/node_modules/.ckpld-installed
 
-.PHONY: run check test bench load messages screenshot install install-dev install-test system-python system-node system-run system-test system-headers clean
+.PHONY: run check test bench load notebook messages screenshot install install-dev install-test system-python system-node system-run system-test system-headers clean
 
 # Archive every past release the archive lacks (rebuilt from git history), validate the data,
 # then serve it on http://127.0.0.1:8000/ (gunicorn; Ctrl-C stops it).
@@ -54,6 +54,11 @@ BENCH_SCALES ?= 1e3,1e5,1e6
 bench: install-test $(VENV)/.installed-bench
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
+
+# docs/notebook.ipynb run against a server of the shipped data, and written back with its
+# outputs (what the docs show); `make test` runs it too, without writing it.
+notebook: install-test
+	$(BIN)/python -m tests.notebook
 
 # The load test (not part of `make test`, which runs a 10-second version): twice at most a minute
 # of mixed traffic and runaway queries on 127.0.0.1, the second time with workers recycled

@@ -38,6 +38,7 @@ MEDIA_TYPES = {
     "json": "application/vnd.citationstyles.csl+json",
     "bib": "application/x-bibtex",
     "ris": "application/x-research-info-systems",
+    "txt": "text/plain",  # APA
 }
 DATACITE_MEDIA_TYPE = "application/vnd.datacite.datacite+json"
 SPDX_LICENCES = {"https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0"}

@@ -226,12 +226,13 @@ def _citation(release: bool) -> Json:
         "releaseCitation" if release else "citation",
         "harvesting",
         f"How to cite {whose}",
-        "The reference for reference managers: `.json` CSL-JSON, `.bib` BibTeX (biblatex "
-        "`@dataset`), `.ris` RIS; titled in the language of `Accept-Language` (or `?lang=`). "
+        "The reference: `.txt` in APA style (plain text, by citeproc-py), and for reference "
+        "managers `.json` CSL-JSON, `.bib` BibTeX (biblatex `@dataset`), `.ris` RIS; titled in "
+        "the language of `Accept-Language` (or `?lang=`). "
         "Another suffix: `404`.",
         [
             *([_RELEASE] if release else []),
-            _path("suffix", "`json`, `bib` or `ris`.", ("bib", "ris", "json")),
+            _path("suffix", "`txt`, `json`, `bib` or `ris`.", ("txt", "bib", "ris", "json")),
             *_language(),
             *_validators(),
         ],

@@ -3,6 +3,8 @@ release's DataCite metadata. See `ckpld.publish.citation`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, request
 
 from ckpld.errors import NotFoundError
@@ -10,6 +12,8 @@ from ckpld.publish.archive import Archive
 from ckpld.publish.citation import (
     DATACITE_MEDIA_TYPE,
     MEDIA_TYPES,
+    Cited,
+    apa,
     bibtex,
     csl_json,
     datacite,
@@ -24,7 +28,17 @@ from ckpld.web.views.representation import Representation, respond
 
 bp = Blueprint("citation", __name__)
 
-WRITERS = {"json": csl_json, "bib": bibtex, "ris": ris}
+
+def _apa_text(cited: Cited, lang: str) -> bytes:
+    return (apa(cited, lang) + "\n").encode()
+
+
+WRITERS: dict[str, Callable[[Cited, str], bytes]] = {
+    "json": csl_json,
+    "bib": bibtex,
+    "ris": ris,
+    "txt": _apa_text,  # APA, plain text
+}
 
 
 @bp.get("/citation.<suffix>")
@@ -66,7 +80,8 @@ def release_datacite(name: str) -> Response:
 def _reference(pub: Publication, entry: Named | None, suffix: str, name: str) -> Response:
     if suffix not in WRITERS:
         raise NotFoundError(
-            f"citations come as .json (CSL-JSON), .bib (BibTeX) or .ris (RIS), not .{suffix}"
+            f"citations come as .txt (APA), .json (CSL-JSON), .bib (BibTeX) or .ris (RIS), "
+            f"not .{suffix}"
         )
     lang = language(request.headers.get("Accept-Language"), request.args.get("lang"))
 
