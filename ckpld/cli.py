@@ -321,14 +321,15 @@ def load_command(
 ) -> None:
     """Validate the data, write its release, and load every named graph into a remote store.
 
-    The graphs: the data files', the vocabulary, the VoID description and the DCAT catalogue, each
-    replacing the store's graph of the same name. Exit 1 when the data does not validate, 2 when
-    the store cannot be reached or refuses it.
+    The graphs: the data files', the vocabulary, the VoID description and the DCAT catalogue (with
+    the releases the archive holds; run `ckpld build` or `ckpld releases rebuild` first, and serve
+    with the same releases_dir), each replacing the store's graph of the same name. Exit 1 when
+    the data does not validate, 2 when the store cannot be reached or refuses it.
     """
     overrides = {**ctx.obj["overrides"], "dumps_dir": out, "store": "memory"}
     settings = Settings.load(ctx.obj["config"], overrides=overrides)
     pub = publish(settings, record=True)
-    archive_missing(settings, pub, history=True, log=_say)
+    archive_missing(settings, pub, history=False, log=_say)
     pub.release()
     graphs = {
         name: [ox.Triple(q.subject, q.predicate, q.object) for q in graph_quads(pub.store, name)]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -230,3 +232,35 @@ def test_every_shipped_release_can_be_rebuilt_from_this_repository(
     made = archive_missing(own, None, history=True, log=lambda _: None, strict=True)
     recorded = record.named(record.read(settings.data_dir / record.RECORD_FILE))
     assert made == [e.name for e in recorded]
+
+
+KILLED_ARCHIVING = """
+import os, signal, sys
+import ckpld.publish.dumps as dumps
+real = dumps._write_file
+def dying(path, body):
+    real(path, body)
+    if path.suffix == ".nq" and sys.argv[1] in path.parent.name:
+        os.kill(os.getpid(), signal.SIGKILL)
+dumps._write_file = dying
+from ckpld.cli import cli
+cli(["releases", "rebuild"])
+"""
+
+
+def test_a_killed_archiving_leaves_only_complete_releases(
+    history: Settings, tmp_path: Path
+) -> None:
+    own = replace(history, releases_dir=tmp_path / "archive")
+    env = {**os.environ, **environment(own)}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_ARCHIVING, NAMES[1]], env=env, capture_output=True
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert Archive(own.releases_dir).names() == [NAMES[0]]  # the second: debris, not a release
+    assert [e.name for e in releases(own).entries if e.name in releases(own).archived] == [NAMES[0]]
+    assert any(p.name.startswith(f".{NAMES[1]}.") for p in own.releases_dir.iterdir())
+    code, out, _ = run(own, "releases", "rebuild")
+    assert code == 0 and "2 releases rebuilt" in out
+    assert compare_archives(own.releases_dir, history.releases_dir, list(NAMES)) == []
+    assert sorted(p.name for p in own.releases_dir.iterdir()) == [".lock", *NAMES]  # no debris

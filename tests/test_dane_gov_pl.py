@@ -225,3 +225,11 @@ def test_an_http_base_gets_a_clear_404(settings: Settings, tmp_path: Path) -> No
     response = app.test_client().get(FEED, headers={"Accept": "application/problem+json"})
     assert response.status_code == 404 and response.json is not None
     assert "takes only https URLs" in response.json["detail"]
+
+
+def test_versions_stay_out_of_the_feed(history: Settings, schema: xmlschema.XMLSchema) -> None:
+    # the catalogue holds every release as a dataset; the portal gets the one it lists
+    client = create_app(history).test_client()
+    found = decoded(schema, client.get("/harvest/dane-gov-pl.xml").data)
+    (dataset,) = found["dataset"]
+    assert dataset["extIdent"] == history.dataset_id

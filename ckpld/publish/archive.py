@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +108,7 @@ class Archive:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with locked(self.folder):
+                self._clear_debris()
                 found = self.manifest(name)
                 if found is None:
                     staged = write_folder(self.folder, f".{name}.", built.files, built.manifest)
@@ -120,6 +123,16 @@ class Archive:
                 "release never changes (remove the folder by hand only if it is not published)"
             )
         return found
+
+    def _clear_debris(self) -> None:
+        """Remove what writers killed before they renamed their folder into place left (their
+        staging folders); called with the lock held, so no writer is at work."""
+        for entry in self.folder.iterdir():
+            if STAGING.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+STAGING = re.compile(r"\.\d{4}\.\d{2}\.\d{2}(\.[1-9]\d*)?\.[A-Za-z0-9_]{8}")
 
 
 def _sums(manifest: Manifest) -> dict[str, str]:

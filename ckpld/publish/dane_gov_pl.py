@@ -63,7 +63,10 @@ class Feed:
 
 
 def feed(catalogue: Iterable[ox.Triple]) -> Feed:
-    """The feed for the datasets of `catalogue` (the DCAT-AP catalogue's statements).
+    """The feed for the datasets of `catalogue` (the DCAT-AP catalogue's statements): those the
+    catalogue lists (`dcat:dataset`), not their versions (each archived release is a dataset of
+    its own there, linked with `dcat:hasVersion`): the portal shows one dataset, whose resources
+    are the current files.
 
     Raises:
         NotFoundError: the catalogue's URLs are not https (the schema accepts no other), or a
@@ -73,7 +76,10 @@ def feed(catalogue: Iterable[ox.Triple]) -> Feed:
     # The default namespace, declared as an attribute: the schema wants it without a prefix,
     # and its `lang` attribute in no namespace (ElementTree's namespace option allows neither).
     root = ET.Element("datasets", xmlns=NAMESPACE)
-    for dataset in graph.of_type("dcat:Dataset"):
+    listed = [
+        d for catalog in graph.of_type("dcat:Catalog") for d in graph.iris(catalog, "dcat:dataset")
+    ]
+    for dataset in listed or graph.of_type("dcat:Dataset"):
         root.append(_dataset(graph, dataset))
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -18,12 +18,14 @@ import json
 import os
 import tempfile
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ckpld.config import Settings
-from ckpld.errors import NotFoundError, SourceError
+from ckpld.errors import BusyError, NotFoundError, SourceError
 from ckpld.lru import LRU, weight
 from ckpld.model.sources import SourceFile
 from ckpld.publish.archive import Archive
@@ -37,7 +39,8 @@ from ckpld.store.documents import internal_query
 from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore
 
-KEEP = 2  # past releases each server process keeps loaded
+KEEP = 2  # past releases each server process keeps loaded when no request uses them
+MOST = 3  # past releases a server process holds at once: more in use at once, 503 (retry)
 
 
 def load(pub: Publication, entry: Named) -> Publication:
@@ -117,26 +120,56 @@ def release_store(
 
 
 class Pasts:
-    """The past releases a server process has loaded: at most `keep`, the least recently used
-    let go (its query processes stopped)."""
+    """The past releases a server process has loaded: at most `keep` that no request uses, the
+    least recently used let go (its query processes stopped) once no request uses it (a request
+    that waits for a query lets others run, under gevent, and one of them may load another
+    release); at most `most` at once, each with its data in memory and its query processes, so
+    that asking many releases at once costs a bounded amount: beyond, `BusyError` (503)."""
 
-    def __init__(self, keep: int = KEEP) -> None:
+    def __init__(self, keep: int = KEEP, most: int = MOST) -> None:
         self.keep = keep
+        self.most = max(most, keep)
         self._loaded: OrderedDict[str, Publication] = OrderedDict()
+        self._users: dict[str, int] = {}
 
-    def of(self, pub: Publication, entry: Named) -> Publication:
-        """The publication of release `entry`: `pub` itself when that is its data."""
+    @contextmanager
+    def hold(self, pub: Publication, entry: Named) -> Iterator[Publication]:
+        """The publication of release `entry` (`pub` itself when that is its data), kept
+        loaded while the block runs."""
         newest = pub.releases.entries[-1] if pub.releases.entries else None
         if newest is not None and entry == newest and entry.version == pub.version_id:
-            return pub
+            yield pub
+            return
         found = self._loaded.get(entry.name)
         if found is None:
+            self._let_go(room=1)
+            if len(self._loaded) >= self.most:
+                raise BusyError(
+                    f"{len(self._loaded)} past releases are being asked at once, the most this "
+                    "server process holds; ask again in a moment",
+                    retry_after=1,
+                )
             found = self._loaded[entry.name] = load(pub, entry)
-            while len(self._loaded) > self.keep:
-                _, dropped = self._loaded.popitem(last=False)
-                dropped.store.close()
         self._loaded.move_to_end(entry.name)
-        return found
+        self._users[entry.name] = self._users.get(entry.name, 0) + 1
+        try:
+            yield found
+        finally:
+            self._users[entry.name] -= 1
+            self._let_go()
+
+    def _let_go(self, room: int = 0) -> None:
+        """Keep at most `keep` releases that no request uses (and `room` places free under
+        `most`): stop the least recently used."""
+        idle = [name for name in self._loaded if not self._users.get(name)]
+        excess = max(len(idle) - self.keep, len(self._loaded) + room - self.most, 0)
+        for name in idle[:excess]:
+            self._loaded.pop(name).store.close()
+            self._users.pop(name, None)
+
+    def loaded(self) -> list[str]:
+        """The names of the releases loaded, least recently used first."""
+        return list(self._loaded)
 
     def close(self) -> None:
         """Let every loaded release go."""
@@ -158,10 +191,9 @@ def described(pub: Publication, entry: Named) -> frozenset[str]:
     sums = "".join(f.sha256 for f in manifest.files)
     key = hashlib.sha256(f"{entry.name}\n{sums}".encode()).hexdigest()[:32]
     path = pub.settings.cache_dir / "described" / f"{key}.json"
-    try:
-        return frozenset(json.loads(path.read_bytes()))
-    except (OSError, ValueError):
-        pass
+    known = _remembered(str(path))
+    if known is not None:
+        return known
     found: set[str] = set()
     names = (f"{pub.settings.dataset_id}.nq", VOID_FILE, CATALOG_FILE)
     for name in names:
@@ -174,6 +206,20 @@ def described(pub: Publication, entry: Named) -> frozenset[str]:
             raise SourceError(f"{manifest.folder / name}: cannot read: {err}") from err
     _remember(path, sorted(found))
     return frozenset(found)
+
+
+_DESCRIBED: dict[str, frozenset[str]] = {}  # read in this process, by path
+
+
+def _remembered(path: str) -> frozenset[str] | None:
+    """What `described` wrote to `path` (named by the release's checksums: it never changes),
+    read once per process."""
+    if path not in _DESCRIBED:
+        try:
+            _DESCRIBED[path] = frozenset(json.loads(Path(path).read_bytes()))
+        except (OSError, ValueError):
+            return None
+    return _DESCRIBED[path]
 
 
 def _manifest(settings: Settings, entry: Named) -> Manifest:

@@ -72,7 +72,7 @@ def accept_datetime(value: str | None) -> datetime:
         return datetime.now(UTC)
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         moment = None
     if moment is None or moment.tzinfo is None:
         raise BadDatetimeError(

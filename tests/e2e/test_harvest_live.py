@@ -300,7 +300,7 @@ import ckpld.publish.dumps as dumps
 real = dumps._write_file
 def dying(path, body):
     real(path, body)
-    if path.suffix == ".nq":
+    if path.suffix == ".nq" and str(path).startswith(sys.argv[1]):  # the dumps, not the archive
         os.kill(os.getpid(), signal.SIGKILL)
 dumps._write_file = dying
 from ckpld.cli import cli

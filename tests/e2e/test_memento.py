@@ -4,6 +4,9 @@ against a past release are stopped as on the current one."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,6 +22,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from ckpld.config import Settings
 from ckpld.publish.history import archive_missing
 from tests.e2e.conftest import LiveServer, free_port
+from tests.e2e.test_live import VNU
 from tests.history import ADDED, DATES, NAMES, RENAMED, environment, make_history
 
 SCHEMA_NAME = rdflib.URIRef("https://schema.org/name")
@@ -189,3 +193,36 @@ def test_the_dates_are_those_of_the_record(deployed: tuple[LiveServer, Settings]
     assert [datetime.fromisoformat(r["date"]) for r in listed] == [
         d.astimezone(UTC) for d in reversed(DATES)
     ]
+
+
+def test_the_release_pages_are_valid_html(
+    deployed: tuple[LiveServer, Settings], tmp_path: Path
+) -> None:
+    _, own = deployed
+    pages = {
+        "releases": ("releases/", "pl"),
+        "release": (f"releases/{NAMES[1]}/", "en"),
+        "memento": (f"releases/{NAMES[0]}/doc/{RENAMED[3:]}", "pl"),
+        "home-with-citation": ("", "en"),
+    }
+    files = []
+    for name, (path, lang) in pages.items():
+        answer = requests.get(
+            own.base_iri + path,
+            headers={"Accept": "text/html", "Accept-Language": lang},
+            timeout=10,
+        )
+        assert answer.headers["Content-Type"] == "text/html; charset=utf-8", name
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(answer.content)
+        files.append(str(target))
+    java = shutil.which("java")
+    assert java and VNU.is_file(), "make test installs Java and vnu-jar"
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert json.loads(done.stderr or '{"messages": []}')["messages"] == []

@@ -98,7 +98,9 @@ CASES = [
     Case(
         "groups-5000", "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, JSON, ("crash",)
     ),
-    Case("groups-5000-html", "ASK " + "{" * 5000 + "}" * 5000, HTML, ("crash",)),
+    # Parsing 5000 levels takes seconds of CPU before the stack overflows: on a machine busy
+    # with the rest of the suite, the deadline may come first. Either is a clear answer in time.
+    Case("groups-5000-html", "ASK " + "{" * 5000 + "}" * 5000, HTML, ("crash", "timeout")),
     Case("negations-20000", "ASK { FILTER(" + "!" * 20000 + "true) }", JSON, ("crash",)),
     Case(
         "unions-1000",

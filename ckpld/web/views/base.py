@@ -4,6 +4,7 @@ asked for (RDF or its HTML page), cached."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -50,12 +51,12 @@ def archived_entry(pub: Publication, name: str) -> Named:
     return entry
 
 
-def past_release(pub: Publication, name: str) -> Publication:
-    """The publication of the archived release called `name` (loaded in this process on first
-    use; see `ckpld.publish.past.Pasts`)."""
+def past_release(pub: Publication, name: str) -> AbstractContextManager[Publication]:
+    """The publication of the archived release called `name`, loaded in this process on first
+    use and kept while the `with` block runs (see `ckpld.publish.past.Pasts`)."""
     entry = archived_entry(pub, name)
     pasts: Pasts = current_app.extensions["ckpld-pasts"]
-    return pasts.of(pub, entry)
+    return pasts.hold(pub, entry)
 
 
 def negotiated(

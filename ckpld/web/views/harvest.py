@@ -215,6 +215,12 @@ def page_urls() -> list[str]:
         base + "dumps/",
         base + "queries/",
         *(f"{base}queries/{name}.html" for name in sorted(pub.cookbook)),
+        *([base + "releases/"] if pub.releases.entries else []),
+        *(
+            f"{base}releases/{e.name}/"
+            for e in reversed(pub.releases.entries)
+            if e.name in pub.releases.archived
+        ),
     ]
     return fixed + sorted(documents)
 

@@ -90,15 +90,15 @@ def memento(name: str, rest: str) -> Response:
             f"release {name} does not describe {places.original}; the releases that do are "
             f"listed at {places.timemap}"
         )
-    past = past_release(pub, name)
     path = f"/releases/{name}/{DOCUMENT}{stem}"
-    response = negotiated(
-        past,
-        path,
-        suffix,
-        DOCUMENT_OFFERS,
-        lambda: description_of(past, base + THING + stem, base + DOCUMENT + stem),
-    )
+    with past_release(pub, name) as past:
+        response = negotiated(
+            past,
+            path,
+            suffix,
+            DOCUMENT_OFFERS,
+            lambda: description_of(past, base + THING + stem, base + DOCUMENT + stem),
+        )
     response.headers["Memento-Datetime"] = http_date(entry.date)
     response.headers["Link"] = ", ".join(
         [*places.links(), *filter(None, [response.headers.get("Link")])]

@@ -62,7 +62,6 @@ def past_query(name: str) -> Response:
     """A past release's endpoint: the same protocol, limits and protections as /sparql, over the
     data (and VoID and catalogue) of the archived release `name`."""
     pub = publication()
-    past = past_release(pub, name)
     sparql = parse_request(
         request.method,
         request.headers.get("Content-Type"),
@@ -70,9 +69,10 @@ def past_query(name: str) -> Response:
         request.get_data(cache=False),
         pub.settings.query_max_length,
     )
-    if sparql.query is None:
-        return _service(past, sparql, f"releases/{name}/sparql")
-    return _answer(past, sparql, f"/releases/{name}/sparql", None)
+    with past_release(pub, name) as past:
+        if sparql.query is None:
+            return _service(past, sparql, f"releases/{name}/sparql")
+        return _answer(past, sparql, f"/releases/{name}/sparql", None)
 
 
 @bp.get("/queries/")
