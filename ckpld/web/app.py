@@ -16,7 +16,7 @@ from ckpld import __version__
 from ckpld.config import Settings
 from ckpld.errors import CkpldError, RateLimitedError
 from ckpld.publish.history import archive_missing
-from ckpld.publish.past import Pasts
+from ckpld.publish.past import Pasts, described
 from ckpld.publish.publication import publish
 from ckpld.rdf.formats import HTML, PROBLEM
 from ckpld.web import i18n
@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     # archive lacks are rebuilt from git by `ckpld build` or `ckpld releases rebuild`)
     archive_missing(settings, publication, history=False, log=logger.info)
     publication.release()  # the dumps and their catalogue, built now if missing or out of date
+    for entry in publication.releases.entries:  # what each release describes, for Memento:
+        if entry.name in publication.releases.archived:  # read once, before the fork
+            described(publication, entry)
     overview_of(publication)  # the home page's facts, read (or remembered) once, before the fork
     app.extensions["ckpld"] = publication
     app.extensions["ckpld-pasts"] = Pasts()  # past releases, loaded in each worker on demand
