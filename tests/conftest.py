@@ -110,6 +110,18 @@ def history(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Set
 
 
 @pytest.fixture(scope="session")
+def history_app(history: Settings) -> Flask:
+    """The application on the three-release history (read-only: tests must not change it)."""
+    return create_app(history)
+
+
+@pytest.fixture
+def history_client(history_app: Flask) -> FlaskClient:
+    """A test client of `history_app`."""
+    return history_app.test_client()
+
+
+@pytest.fixture(scope="session")
 def dataset(settings: Settings) -> Dataset:
     """The shipped data and vocabulary, parsed."""
     return load(settings)

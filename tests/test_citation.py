@@ -25,7 +25,6 @@ from ckpld.publish.archive import releases
 from ckpld.publish.citation import apa, bibtex, cff, csl_json, datacite, reference, ris
 from ckpld.publish.history import archive_missing
 from ckpld.publish.publication import Publication, publish
-from ckpld.web.app import create_app
 from tests.conftest import ROOT
 from tests.history import NAMES, environment
 
@@ -132,8 +131,10 @@ def test_a_doi_must_be_a_doi(settings: Settings) -> None:
         replace(settings, doi="https://example.org/not-a-doi")
 
 
-def test_citations_are_served_for_the_dataset_and_each_release(history: Settings) -> None:
-    client: FlaskClient = create_app(history).test_client()
+def test_citations_are_served_for_the_dataset_and_each_release(
+    history_client: FlaskClient,
+) -> None:
+    client = history_client
     page = client.get("/?lang=en").get_data(as_text=True)
     assert "Cite this dataset" in page and f"(Version {NAMES[2]}) [Dataset]" in page
     assert f'href="/releases/{NAMES[2]}/citation.bib"' in page

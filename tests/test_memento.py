@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from memento_client import MementoClient
 
@@ -19,14 +18,9 @@ from tests.history import ADDED, DATES, NAMES, RENAMED
 R = [Named(n, i, f"{i:016x}", d) for i, (n, d) in enumerate(zip(NAMES, DATES, strict=True), 1)]
 
 
-@pytest.fixture(scope="module")
-def app(history: Settings) -> Flask:
-    return create_app(history)
-
-
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def client(history_client: FlaskClient) -> FlaskClient:
+    return history_client
 
 
 def test_accept_datetime_is_an_http_date_or_now() -> None:

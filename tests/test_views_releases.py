@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from ckpld.config import Settings
@@ -18,14 +17,9 @@ from tests.history import NAMES
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def app(history: Settings) -> Flask:
-    return create_app(history)
-
-
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def client(history_client: FlaskClient) -> FlaskClient:
+    return history_client
 
 
 def test_the_list_has_every_release_newest_first(client: FlaskClient, history: Settings) -> None:

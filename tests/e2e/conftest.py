@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -209,3 +210,21 @@ def history_server(history: Settings) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def html_errors(files: list[str]) -> list[dict[str, Any]]:
+    """What the Nu HTML Checker (vnu-jar, from the npm registry) finds wrong in `files`."""
+    java = shutil.which("java")
+    assert java and VNU.is_file(), "make test installs Java and vnu-jar"
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    found: list[dict[str, Any]] = json.loads(done.stderr or '{"messages": []}')["messages"]
+    return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from ckpld.config import Settings
 from ckpld.model.sources import Dataset
 from ckpld.rdf.formats import RDF_FORMATS
 from tests.conftest import ROOT
-from tests.e2e.conftest import LiveServer, serving
+from tests.e2e.conftest import LiveServer, html_errors, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +38,6 @@ RAPPER = {
     "trig": "trig",
     "nquads": "nquads",
 }  # raptor 2 has no JSON-LD parser
-VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def things(settings: Settings, dataset: Dataset) -> list[str]:
@@ -274,16 +272,7 @@ def test_pages_are_valid_html5(live_server: LiveServer, tmp_path: Path) -> None:
         target = tmp_path / f"{name}.html"
         target.write_bytes(response.content)
         files.append(str(target))
-    java = shutil.which("java")
-    assert java and VNU.is_file(), "make test installs Java and vnu-jar"
-    done = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(done.stderr or '{"messages": []}')["messages"]
+    messages = html_errors(files)
     assert messages == [], messages
 
 

@@ -4,9 +4,6 @@ against a past release are stopped as on the current one."""
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,8 +18,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from ckpld.config import Settings
 from ckpld.publish.history import archive_missing
-from tests.e2e.conftest import LiveServer, free_port
-from tests.e2e.test_live import VNU
+from tests.e2e.conftest import LiveServer, free_port, html_errors
 from tests.history import ADDED, DATES, NAMES, RENAMED, environment, make_history
 
 SCHEMA_NAME = rdflib.URIRef("https://schema.org/name")
@@ -216,13 +212,4 @@ def test_the_release_pages_are_valid_html(
         target = tmp_path / f"{name}.html"
         target.write_bytes(answer.content)
         files.append(str(target))
-    java = shutil.which("java")
-    assert java and VNU.is_file(), "make test installs Java and vnu-jar"
-    done = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert json.loads(done.stderr or '{"messages": []}')["messages"] == []
+    assert html_errors(files) == []

@@ -3,21 +3,17 @@ and robots.txt."""
 
 from __future__ import annotations
 
-from ckpld.publish.dumps import DATA_DUMPS, OTHER_MEDIA_TYPES
 from ckpld.rdf.formats import HTML
 from ckpld.web.openapi.parts import (
     MANIFEST_TYPE,
     Json,
     _content,
     _error_ref,
-    _everywhere,
-    _files,
-    _header,
+    _file_responses,
     _language,
     _not_modified,
     _ok,
     _operation,
-    _partial,
     _path,
     _range,
     _ref_header,
@@ -55,14 +51,6 @@ def _dumps() -> Json:
 
 
 def _dump() -> Json:
-    types = [*dict.fromkeys([*(d.media_type for d in DATA_DUMPS), *OTHER_MEDIA_TYPES.values()])]
-    file_headers = {
-        "ETag": _ref_header("ETag", required=True),
-        "Last-Modified": _ref_header("LastModified", required=True),
-        "Cache-Control": _ref_header("CacheControl", required=True),
-        "Accept-Ranges": _ref_header("AcceptRanges", required=True),
-        "Link": _header('`</catalog>; rel="describedby"`', required=True),
-    }
     return _operation(
         "dump",
         "harvesting",
@@ -75,20 +63,9 @@ def _dump() -> Json:
             *_validators(),
             _range(),
         ],
-        {
-            "200": _ok(_files(types), file_headers),
-            "206": _partial(_files(types), file_headers),
-            "304": {
-                "description": "Not Modified: the client's copy is current.",
-                "headers": {
-                    "ETag": _ref_header("ETag", required=True),
-                    "Cache-Control": _ref_header("CacheControl", required=True),
-                    **_everywhere(),
-                },
-            },
-            "404": _error_ref("NotFound"),
-            "416": _error_ref("RangeNotSatisfiable"),
-        },
+        _file_responses(
+            _ref_header("CacheControl", required=True), '`</catalog>; rel="describedby"`'
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ckpld.publish.dumps import MANIFEST_FILE, OTHER_MEDIA_TYPES
+from ckpld.publish.dumps import DATA_DUMPS, MANIFEST_FILE, OTHER_MEDIA_TYPES
 from ckpld.rdf.formats import DOCUMENT_OFFERS, HTML, RDF_FORMATS, RESULTS_FORMATS, Format
 from ckpld.web.conneg import OVERRIDES
 
@@ -282,3 +282,30 @@ def _graph_uris(name: str, text: str) -> Json:
 
 def _examples(values: Iterable[str]) -> Json:
     return {f"example{n}": {"value": value} for n, value in enumerate(values, 1)}
+
+
+def _file_responses(cache_control: Json, link: str) -> Json:
+    """The answers for one file of a release sent as it is (`send_file`): whole, a range, not
+    modified, missing, a range it does not have."""
+    types = [*dict.fromkeys([*(d.media_type for d in DATA_DUMPS), *OTHER_MEDIA_TYPES.values()])]
+    headers = {
+        "ETag": _ref_header("ETag", required=True),
+        "Last-Modified": _ref_header("LastModified", required=True),
+        "Cache-Control": cache_control,
+        "Accept-Ranges": _ref_header("AcceptRanges", required=True),
+        "Link": _header(link, required=True),
+    }
+    return {
+        "200": _ok(_files(types), headers),
+        "206": _partial(_files(types), headers),
+        "304": {
+            "description": "Not Modified: the client's copy is current.",
+            "headers": {
+                "ETag": _ref_header("ETag", required=True),
+                "Cache-Control": _ref_header("CacheControl", required=True),
+                **_everywhere(),
+            },
+        },
+        "404": _error_ref("NotFound"),
+        "416": _error_ref("RangeNotSatisfiable"),
+    }

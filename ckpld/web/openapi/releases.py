@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ckpld.publish.dumps import DATA_DUMPS, OTHER_MEDIA_TYPES
 from ckpld.rdf.formats import DOCUMENT_OFFERS, HTML
 from ckpld.web.openapi.parts import (
     MANIFEST_TYPE,
@@ -11,6 +10,7 @@ from ckpld.web.openapi.parts import (
     _error_ref,
     _everywhere,
     _examples,
+    _file_responses,
     _files,
     _header,
     _language,
@@ -18,7 +18,6 @@ from ckpld.web.openapi.parts import (
     _not_modified,
     _ok,
     _operation,
-    _partial,
     _path,
     _range,
     _ref_header,
@@ -70,14 +69,6 @@ def _release() -> Json:
 
 
 def _release_file() -> Json:
-    types = [*dict.fromkeys([*(d.media_type for d in DATA_DUMPS), *OTHER_MEDIA_TYPES.values()])]
-    file_headers = {
-        "ETag": _ref_header("ETag", required=True),
-        "Last-Modified": _ref_header("LastModified", required=True),
-        "Cache-Control": _header("`public, max-age=31536000, immutable`", required=True),
-        "Accept-Ranges": _ref_header("AcceptRanges", required=True),
-        "Link": _header('`</releases/{name}/catalog.ttl>; rel="describedby"`', required=True),
-    }
     return _operation(
         "releaseFile",
         "harvesting",
@@ -92,20 +83,10 @@ def _release_file() -> Json:
             *_validators(),
             _range(),
         ],
-        {
-            "200": _ok(_files(types), file_headers),
-            "206": _partial(_files(types), file_headers),
-            "304": {
-                "description": "Not Modified: the client's copy is current.",
-                "headers": {
-                    "ETag": _ref_header("ETag", required=True),
-                    "Cache-Control": _ref_header("CacheControl", required=True),
-                    **_everywhere(),
-                },
-            },
-            "404": _error_ref("NotFound"),
-            "416": _error_ref("RangeNotSatisfiable"),
-        },
+        _file_responses(
+            _header("`public, max-age=31536000, immutable`", required=True),
+            '`</releases/{name}/catalog.ttl>; rel="describedby"`',
+        ),
     )
 
 

@@ -44,13 +44,7 @@ HTML_CELLS = 20000
 def query() -> Response:
     """The endpoint: a query (GET, form POST, direct POST), or the service description."""
     pub = publication()
-    sparql = parse_request(
-        request.method,
-        request.headers.get("Content-Type"),
-        request.query_string,
-        request.get_data(cache=False),
-        pub.settings.query_max_length,
-    )
+    sparql = _request(pub)
     if sparql.query is None:
         return _service(pub, sparql)
     return _answer(pub, sparql, "/sparql", None)
@@ -62,17 +56,22 @@ def past_query(name: str) -> Response:
     """A past release's endpoint: the same protocol, limits and protections as /sparql, over the
     data (and VoID and catalogue) of the archived release `name`."""
     pub = publication()
-    sparql = parse_request(
+    sparql = _request(pub)
+    with past_release(pub, name) as past:
+        if sparql.query is None:
+            return _service(past, sparql, f"releases/{name}/sparql")
+        return _answer(past, sparql, f"/releases/{name}/sparql", None)
+
+
+def _request(pub: Publication) -> SparqlRequest:
+    """The SPARQL Protocol request this HTTP request makes (GET, form POST or direct POST)."""
+    return parse_request(
         request.method,
         request.headers.get("Content-Type"),
         request.query_string,
         request.get_data(cache=False),
         pub.settings.query_max_length,
     )
-    with past_release(pub, name) as past:
-        if sparql.query is None:
-            return _service(past, sparql, f"releases/{name}/sparql")
-        return _answer(past, sparql, f"/releases/{name}/sparql", None)
 
 
 @bp.get("/queries/")
