@@ -361,6 +361,7 @@ class Server:
         environment.update(
             {
                 "CKPLD_DUMPS_DIR": str(folder / "dumps"),
+                "CKPLD_RELEASES_DIR": str(folder / "releases"),
                 "CKPLD_CACHE_DIR": str(folder / "cache"),
                 "CKPLD_QUERY_TIMEOUT": f"{TIMEOUT:g}",
                 "CKPLD_SPARQL_RATE_LIMIT": "0",  # one client address sends it all

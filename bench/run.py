@@ -307,6 +307,7 @@ def one_scale(scale: float, seconds: int, work: Path) -> dict[str, Any]:
         "CKPLD_SOURCE_DIR": str((data if scale > 1e3 else ROOT / "data") / "source"),
         "CKPLD_CACHE_DIR": str(work / f"cache-{scale:.0e}"),
         "CKPLD_DUMPS_DIR": str(work / f"dumps-{scale:.0e}"),
+        "CKPLD_RELEASES_DIR": str(work / f"releases-{scale:.0e}"),  # not the repository's
         "CKPLD_WORKERS": str(WORKERS),
         "CKPLD_SPARQL_RATE_LIMIT": "0",  # the load comes from one address: no per-client limit
         # wrk's 16 connections all wait for a query process rather than meet the busy refusal
