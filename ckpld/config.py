@@ -120,6 +120,14 @@ class Settings:
             "query_timeout, at a lower CPU priority than pages)."
         },
     )
+    past_releases: int = field(
+        default=3,
+        metadata={
+            "help": "Past releases a worker holds at once (each its data in memory and its "
+            "query processes), for mementos and their endpoints; one more asked while that many "
+            "are in use: 503 with Retry-After."
+        },
+    )
     query_queue: int = field(
         default=4,
         metadata={
@@ -294,6 +302,7 @@ class Settings:
             raise ConfigError(f"warm_seconds must be between 0 and 600 s, got {self.warm_seconds}")
         _check_range("query_processes", self.query_processes, 1, 64)
         _check_range("query_queue", self.query_queue, 0, 10**4)
+        _check_range("past_releases", self.past_releases, 1, 64)
         _check_range("result_limit", self.result_limit, 1, 10**8)
         _check_range("query_max_length", self.query_max_length, 100, 10**8)
         for endpoint in self.service_allowlist:

@@ -40,7 +40,7 @@ from ckpld.store.isolation import Pool
 from ckpld.store.local import LocalStore
 
 KEEP = 2  # past releases each server process keeps loaded when no request uses them
-MOST = 3  # past releases a server process holds at once: more in use at once, 503 (retry)
+MOST = 3  # past releases a server process holds at once (setting past_releases): more, 503
 
 
 def load(pub: Publication, entry: Named) -> Publication:

@@ -16,7 +16,7 @@ from ckpld import __version__
 from ckpld.config import Settings
 from ckpld.errors import CkpldError, RateLimitedError
 from ckpld.publish.history import archive_missing
-from ckpld.publish.past import Pasts, described
+from ckpld.publish.past import KEEP, Pasts, described
 from ckpld.publish.publication import publish
 from ckpld.rdf.formats import HTML, PROBLEM
 from ckpld.web import i18n
@@ -78,7 +78,9 @@ def create_app(settings: Settings | None = None) -> Flask:
             described(publication, entry)
     overview_of(publication)  # the home page's facts, read (or remembered) once, before the fork
     app.extensions["ckpld"] = publication
-    app.extensions["ckpld-pasts"] = Pasts()  # past releases, loaded in each worker on demand
+    # past releases, loaded in each worker on demand, at most `past_releases` at once
+    most = settings.past_releases
+    app.extensions["ckpld-pasts"] = Pasts(keep=min(KEEP, most), most=most)
     app.register_blueprint(resource.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)

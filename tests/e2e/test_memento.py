@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -213,3 +214,32 @@ def test_the_release_pages_are_valid_html(
         target.write_bytes(answer.content)
         files.append(str(target))
     assert html_errors(files) == []
+
+
+def test_asking_many_past_releases_at_once_is_bounded(history: Settings) -> None:
+    # The attacker's way to multiply a worker's memory and query processes: ask a different
+    # past release while another is busy. With past_releases = 1 (and one worker), the second
+    # release is refused with 503 and Retry-After while the first is in use, then served.
+    env = {
+        **environment(history),
+        "CKPLD_PAST_RELEASES": "1",
+        "CKPLD_QUERY_TIMEOUT": "3",
+        "CKPLD_SPARQL_RATE_LIMIT": "0",
+    }
+    env.pop("CKPLD_DUMPS_DIR")
+    server = LiveServer("--workers", "1", env=env)
+    try:
+        server.wait_until_ready()
+        busy = f"{server.url}/releases/{NAMES[0]}/sparql"
+        other = f"{server.url}/releases/{NAMES[1]}/doc/{RENAMED[3:]}"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            running = pool.submit(requests.get, busy, params={"query": RUNAWAY}, timeout=30)
+            time.sleep(1.0)  # the runaway query holds the first release
+            refused = requests.get(other, headers={"Accept": "text/turtle"}, timeout=10)
+            assert running.result().status_code == 503  # stopped at the deadline
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "1"
+        assert "past releases are being asked at once" in refused.text
+        served = requests.get(other, headers={"Accept": "text/turtle"}, timeout=10)
+        assert served.status_code == 200  # the first let go: room again
+    finally:
+        server.stop()
