@@ -146,3 +146,22 @@ def test_without_a_release_nothing_points_at_a_timegate(
 ) -> None:
     plain = create_app(settings).test_client()  # the shipped data, its archive empty
     assert "timegate" not in plain.get("/id/organization/encc").headers.get("Link", "")
+
+
+def test_a_client_s_host_header_never_makes_a_memento_link(
+    client: FlaskClient, history: Settings
+) -> None:
+    # An answer any client could shape would be kept by caches for everyone: the TimeGate's
+    # links and redirect are made from the base IRI, whatever Host the request names.
+    path = RENAMED.removeprefix("id/")
+    for url in (f"/timegate/id/{path}", f"/timemap/id/{path}", f"/releases/{NAMES[1]}/doc/{path}"):
+        answer = client.get(url, headers={"Host": "evil.example"})
+        assert answer.status_code in (200, 302)
+        said = " ".join(
+            [
+                answer.headers.get("Link", ""),
+                answer.headers.get("Location", ""),
+                answer.get_data(as_text=True),  # the TimeMap's links are its body
+            ]
+        )
+        assert "evil.example" not in said and history.base_iri in said

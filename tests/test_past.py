@@ -73,7 +73,7 @@ def test_only_releases_no_request_uses_are_let_go(pub: Publication) -> None:
 
 def test_a_release_the_archive_lacks_is_not_found(pub: Publication) -> None:
     ghost = Named("1999.01.01", 99, "0" * 16, entries(pub)[0].date)
-    with pytest.raises(NotFoundError, match="not in this server's archive"):
+    with pytest.raises(NotFoundError, match="is not in the archive"):
         load(pub, ghost)
 
 

@@ -226,7 +226,8 @@ def _manifest(settings: Settings, entry: Named) -> Manifest:
     manifest = Archive(settings.releases_dir).manifest(entry.name)
     if manifest is None or manifest.folder is None:
         raise NotFoundError(
-            f"release {entry.name} is not in this server's archive (`ckpld releases rebuild`)"
+            f"release {entry.name} is not in the archive {settings.releases_dir} "
+            "(`ckpld releases rebuild` makes it)"
         )
     return manifest
 
